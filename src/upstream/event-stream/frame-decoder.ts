@@ -1,0 +1,113 @@
+import { crc32 } from 'node:zlib';
+import { EventStreamError } from './event-stream-error.js';
+import type { EventStreamFrame } from './event-stream-frame.js';
+import {
+  MAX_FRAME_LENGTH,
+  MIN_FRAME_LENGTH,
+  PRELUDE_LENGTH,
+  eventStreamCodec,
+} from './event-stream-frame.js';
+
+/**
+ * Incremental AWS event-stream framing (§4.2, §4.4). Bytes arrive in arbitrary chunks; whole
+ * frames come out. CRCs are checked by the official codec; the prelude is checked here first so
+ * a corrupt length never makes us wait for megabytes that will not come.
+ * Any corruption throws an EventStreamError; `end()` throws if a partial frame is left.
+ */
+export class FrameDecoder {
+  private chunks: Uint8Array[] = [];
+  private buffered = 0;
+  /** total_length of the frame being assembled, once its prelude has been verified. */
+  private expected = 0;
+
+  push(chunk: Uint8Array): EventStreamFrame[] {
+    if (chunk.byteLength === 0) return [];
+    this.chunks.push(chunk);
+    this.buffered += chunk.byteLength;
+    const frames: EventStreamFrame[] = [];
+    for (;;) {
+      if (this.expected === 0) {
+        if (this.buffered < PRELUDE_LENGTH) break;
+        this.expected = this.readPrelude();
+      }
+      if (this.buffered < this.expected) break;
+      const bytes = this.take(this.expected);
+      this.expected = 0;
+      frames.push(decodeWholeFrame(bytes));
+    }
+    return frames;
+  }
+
+  /** Call when the body ends. Throws when the stream stopped inside a frame. */
+  end(): void {
+    if (this.buffered > 0) {
+      const total = this.expected === 0 ? 'unknown' : String(this.expected);
+      throw new EventStreamError(
+        'truncated',
+        `upstream event stream ended inside a frame (${this.buffered} of ${total} bytes received)`,
+      );
+    }
+  }
+
+  private readPrelude(): number {
+    const prelude = this.peek(PRELUDE_LENGTH);
+    const view = new DataView(prelude.buffer, prelude.byteOffset, PRELUDE_LENGTH);
+    const total = view.getUint32(0, false);
+    const headersLength = view.getUint32(4, false);
+    const preludeCrc = view.getUint32(8, false);
+    if (crc32(prelude.subarray(0, 8)) !== preludeCrc) {
+      throw new EventStreamError('prelude_crc', 'upstream event stream frame has a bad prelude CRC');
+    }
+    if (total < MIN_FRAME_LENGTH || total > MAX_FRAME_LENGTH || headersLength > total - MIN_FRAME_LENGTH) {
+      throw new EventStreamError(
+        'bad_length',
+        `upstream event stream frame has an impossible length (total ${total}, headers ${headersLength})`,
+      );
+    }
+    return total;
+  }
+
+  /** The first n buffered bytes, without consuming them. */
+  private peek(n: number): Uint8Array {
+    return this.coalesce(n).subarray(0, n);
+  }
+
+  /** Removes and returns the first n buffered bytes. */
+  private take(n: number): Uint8Array {
+    const front = this.coalesce(n);
+    if (front.byteLength === n) this.chunks.shift();
+    else this.chunks[0] = front.subarray(n);
+    this.buffered -= n;
+    return front.subarray(0, n);
+  }
+
+  /** Merges leading chunks until the first holds at least n bytes; copies only when they span chunks. */
+  private coalesce(n: number): Uint8Array {
+    const first = this.chunks[0]!;
+    if (first.byteLength >= n) return first;
+    let size = 0;
+    let count = 0;
+    while (size < n) size += this.chunks[count++]!.byteLength;
+    const merged = new Uint8Array(size);
+    let offset = 0;
+    for (let index = 0; index < count; index++) {
+      const chunk = this.chunks[index]!;
+      merged.set(chunk, offset);
+      offset += chunk.byteLength;
+    }
+    this.chunks.splice(0, count, merged);
+    return merged;
+  }
+}
+
+function decodeWholeFrame(bytes: Uint8Array): EventStreamFrame {
+  try {
+    const message = eventStreamCodec.decode(bytes);
+    return { headers: message.headers, payload: message.body };
+  } catch (error) {
+    const text = error instanceof Error ? error.message : String(error);
+    const code = /checksum/i.test(text) ? 'message_crc' : 'bad_header';
+    const detail = code === 'message_crc' ? 'a bad message CRC' : 'unparseable headers';
+    throw new EventStreamError(code, `upstream event stream frame has ${detail}`, { cause: error });
+  }
+}
