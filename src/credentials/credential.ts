@@ -14,6 +14,9 @@ export type CredentialOrigin =
   /** REFRESH_TOKEN, KIRO_AUTH_TOKEN or KIRO_API_KEY: rotated tokens live in the data directory. */
   | { kind: 'env'; variable: string };
 
+/** How the machine ID was chosen (§2.3): configured, or derived from a key, a refresh token or a random UUID. */
+export type MachineIdSource = 'credential' | 'config' | 'api-key' | 'refresh-token' | 'fallback';
+
 /** `direct` bypasses the global proxy; undefined inherits it. */
 export type ProxySetting = 'direct' | { url: string; username?: string; password?: string };
 
@@ -34,6 +37,8 @@ export interface CredentialSpec {
   apiRegion: string;
   /** 64 hex chars (§2.3). */
   machineId: string;
+  /** Derived IDs of env / IDE-cache credentials are not written anywhere yet; persist them by stateKey. */
+  machineIdSource?: MachineIdSource;
   endpoint: EndpointKind;
   proxy: ProxySetting | undefined;
   /** Disabled by hand in the file. */

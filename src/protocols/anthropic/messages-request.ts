@@ -158,7 +158,12 @@ export const messagesRequestSchema = z.looseObject({
   stop_sequences: z.array(z.string()).nullish(),
 });
 
-export type AnthropicMessagesRequest = Omit<z.infer<typeof messagesRequestSchema>, 'messages'> & {
+type MessagesRequestBody = z.infer<typeof messagesRequestSchema>;
+
+/** `Omit` would erase the known fields behind the loose index signature; key remapping keeps them. */
+export type AnthropicMessagesRequest = {
+  [Key in keyof MessagesRequestBody as Key extends 'messages' ? never : Key]: MessagesRequestBody[Key];
+} & {
   messages: AnthropicMessage[];
 };
 

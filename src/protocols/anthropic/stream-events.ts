@@ -31,15 +31,33 @@ export type ServerToolUseBlock = {
   input: Record<string, unknown>;
 };
 
+export type WebSearchToolResultErrorCode =
+  | 'invalid_tool_input'
+  | 'unavailable'
+  | 'max_uses_exceeded'
+  | 'too_many_requests'
+  | 'query_too_long'
+  | 'request_too_large';
+
+/** A failed search: the result block's content is this object instead of a result list. */
+export interface WebSearchToolResultError {
+  type: 'web_search_tool_result_error';
+  error_code: WebSearchToolResultErrorCode;
+}
+
 export type WebSearchToolResultBlock = {
   type: 'web_search_tool_result';
   tool_use_id: string;
-  content: WebSearchResult[];
+  content: WebSearchResult[] | WebSearchToolResultError;
 };
+
+/** Encrypted reasoning (native reasoningContentEvent.redactedContent); clients replay it verbatim. */
+export type RedactedThinkingBlock = { type: 'redacted_thinking'; data: string };
 
 export type ResponseContentBlock =
   | { type: 'text'; text: string }
   | { type: 'thinking'; thinking: string; signature: string }
+  | RedactedThinkingBlock
   | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> }
   | ServerToolUseBlock
   | WebSearchToolResultBlock;
@@ -74,6 +92,7 @@ export type AnthropicStreamEvent =
       content_block:
         | { type: 'text'; text: '' }
         | { type: 'thinking'; thinking: ''; signature: '' }
+        | RedactedThinkingBlock
         | { type: 'tool_use'; id: string; name: string; input: Record<string, never> }
         | ServerToolUseBlock
         | WebSearchToolResultBlock;

@@ -1,0 +1,122 @@
+import { describe, expect, it, vi } from 'vitest';
+import { ManualClock } from '../shared/clock.js';
+import { createSilentLogger } from '../shared/logger.js';
+import { RefreshError } from '../upstream/refresh-tokens.js';
+import type { RefreshedTokens } from '../upstream/refresh-tokens.js';
+import { AccessTokenProvider, REFRESH_AHEAD_MS } from './access-token-provider.js';
+import type { CredentialSpec, TokenState } from './credential.js';
+import { CredentialEntry } from './credential-entry.js';
+
+const spec = (overrides: Partial<CredentialSpec> = {}): CredentialSpec => ({
+  id: 1,
+  stateKey: 'file:1',
+  authMethod: 'social',
+  priority: 0,
+  authRegion: 'us-east-1',
+  apiRegion: 'us-east-1',
+  machineId: 'a'.repeat(64),
+  endpoint: 'ide',
+  proxy: undefined,
+  disabled: false,
+  origin: { kind: 'file', path: '/tmp/x.json' },
+  ...overrides,
+});
+
+function setup(refreshImpl: () => Promise<RefreshedTokens>, tokens: TokenState = { refreshToken: 'r0' }) {
+  const clock = new ManualClock(1_000_000);
+  const social = vi.fn(refreshImpl);
+  const idc = vi.fn(refreshImpl);
+  const writeTokens = vi.fn(() => Promise.resolve());
+  const provider = new AccessTokenProvider({
+    refresher: { social, idc },
+    writeTokens,
+    clock,
+    logger: createSilentLogger(),
+  });
+  const entry = new CredentialEntry(spec(), tokens);
+  return { clock, social, idc, writeTokens, provider, entry };
+}
+
+const fresh = (clock: ManualClock, token = 'a1', refreshToken?: string): RefreshedTokens => ({
+  accessToken: token,
+  refreshToken,
+  profileArn: 'arn:p',
+  expiresAt: clock.now() + 3600_000,
+});
+
+describe('AccessTokenProvider', () => {
+  it('collapses 50 concurrent demands at expiry into exactly one refresh', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const { provider, entry, social, clock, writeTokens } = setup(async () => {
+      await gate;
+      return fresh(clock, 'new-token', 'r1');
+    });
+    const all = Array.from({ length: 50 }, () => provider.getAccessToken(entry));
+    release();
+    expect(new Set(await Promise.all(all))).toEqual(new Set(['new-token']));
+    expect(social).toHaveBeenCalledTimes(1);
+    expect(writeTokens).toHaveBeenCalledTimes(1);
+    expect(entry.tokens).toMatchObject({ accessToken: 'new-token', refreshToken: 'r1', profileArn: 'arn:p' });
+  });
+
+  it('does not refresh a token with more than 10 minutes left; refreshes inside the window', async () => {
+    const { provider, entry, social, clock } = setup(() => Promise.resolve(fresh(clock, 'b')), {
+      accessToken: 'a',
+      refreshToken: 'r',
+      expiresAt: 1_000_000 + REFRESH_AHEAD_MS + 1000,
+    });
+    expect(await provider.getAccessToken(entry)).toBe('a');
+    expect(social).not.toHaveBeenCalled();
+    clock.advance(2000);
+    expect(await provider.getAccessToken(entry)).toBe('b');
+    expect(social).toHaveBeenCalledTimes(1);
+  });
+
+  it('uses IdC refresh for idc credentials and keeps the refresh token when none is returned', async () => {
+    const { provider, entry, idc, social, clock } = setup(() => Promise.resolve(fresh(clock, 'i1')));
+    entry.spec = spec({ authMethod: 'idc', clientId: 'c', clientSecret: 's' });
+    await provider.getAccessToken(entry);
+    expect(idc).toHaveBeenCalledWith(entry.spec, 'r0');
+    expect(social).not.toHaveBeenCalled();
+    expect(entry.tokens.refreshToken).toBe('r0');
+  });
+
+  it('invalid_grant disables the credential with a reason and is not retried', async () => {
+    const { provider, entry, social } = setup(() =>
+      Promise.reject(new RefreshError('invalid_grant', 'revoked')),
+    );
+    await expect(provider.getAccessToken(entry)).rejects.toThrow(RefreshError);
+    expect(entry.status).toMatchObject({ kind: 'disabled', reason: 'invalid_refresh_token' });
+    expect(social).toHaveBeenCalledTimes(1);
+  });
+
+  it('a forced refresh for an already-replaced token makes no second refresh', async () => {
+    const { provider, entry, social, clock } = setup(() => Promise.resolve(fresh(clock, 'x2')), {
+      accessToken: 'x1',
+      refreshToken: 'r',
+      expiresAt: 1_000_000 + 3600_000,
+    });
+    await provider.getAccessToken(entry, { force: true, rejectedToken: 'x1' });
+    await provider.getAccessToken(entry, { force: true, rejectedToken: 'x1' });
+    expect(social).toHaveBeenCalledTimes(1);
+    expect(entry.tokens.accessToken).toBe('x2');
+  });
+
+  it('keeps using a still-valid token when a refresh fails transiently', async () => {
+    const { provider, entry } = setup(() => Promise.reject(new RefreshError('transient', 'HTTP 503')), {
+      accessToken: 'old',
+      refreshToken: 'r',
+      expiresAt: 1_000_000 + 5 * 60_000,
+    });
+    expect(await provider.getAccessToken(entry)).toBe('old');
+    expect(entry.status.kind).toBe('active');
+  });
+
+  it('API-key credentials never refresh', async () => {
+    const { provider, entry, social } = setup(() => Promise.reject(new Error('no')));
+    entry.spec = spec({ authMethod: 'api_key', kiroApiKey: 'ksk_1' });
+    expect(await provider.getAccessToken(entry, { force: true })).toBe('ksk_1');
+    expect(social).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import { RefreshError } from '../upstream/refresh-tokens.js';
+import { UpstreamHttpError, UpstreamNetworkError } from '../upstream/upstream-error.js';
+import { classifyFailure } from './classify-failure.js';
+
+const http = (status: number, body: unknown, retryAfter?: number) =>
+  new UpstreamHttpError('generateAssistantResponse', status, JSON.stringify(body), retryAfter);
+
+describe('classifyFailure (README failure policy)', () => {
+  it.each([
+    [
+      400,
+      { message: 'Input is too long.', reason: 'CONTENT_LENGTH_EXCEEDS_THRESHOLD' },
+      'prompt is too long',
+    ],
+    [400, { message: 'Input content length exceeds threshold.', reason: null }, 'prompt is too long'],
+    [400, { message: 'Improperly formed request.', reason: null }, 'improperly formed'],
+    [
+      400,
+      {
+        __type: 'x#ValidationException',
+        message: 'Improperly formed request.',
+        reason: 'REQUEST_BODY_INVALID',
+      },
+      'improperly formed',
+    ],
+    [400, { message: 'profileArn is required for this request.', reason: null }, 'profileArn'],
+  ])('400 %j is the client’s problem and never penalises the account', (status, body, text) => {
+    const action = classifyFailure(http(status, body));
+    expect(action.kind).toBe('client-error');
+    if (action.kind === 'client-error') {
+      expect(action.error.status).toBe(400);
+      expect(action.error.type).toBe('invalid_request_error');
+      expect(action.error.message.toLowerCase()).toContain(text.toLowerCase());
+    }
+  });
+
+  it('prompt-too-long messages begin with "prompt is too long" (Claude Code compacts on it)', () => {
+    const action = classifyFailure(
+      http(400, { message: 'Input is too long.', reason: 'CONTENT_LENGTH_EXCEEDS_THRESHOLD' }),
+    );
+    expect(action.kind === 'client-error' && action.error.message.startsWith('prompt is too long')).toBe(
+      true,
+    );
+  });
+
+  it('INVALID_MODEL_ID becomes not_found_error', () => {
+    const action = classifyFailure(http(400, { message: 'Invalid model.', reason: 'INVALID_MODEL_ID' }));
+    expect(action.kind === 'client-error' && action.error.type).toBe('not_found_error');
+  });
+
+  it('an invalid bearer forces a refresh', () => {
+    const body = {
+      __type: 'com.amazon.aws.codewhisperer#AccessDeniedException',
+      message: 'The bearer token included in the request is invalid.',
+    };
+    expect(classifyFailure(http(403, body)).kind).toBe('refresh-and-retry');
+  });
+
+  it('suspension is checked before the generic 403 (gotcha 30)', () => {
+    const body = {
+      __type: 'com.amazon.kiro.runtimeservice#AccessDeniedException',
+      message: 'Your User ID is temporarily suspended. We detected unusual user activity...',
+      reason: 'TEMPORARILY_SUSPENDED',
+    };
+    expect(classifyFailure(http(403, body))).toMatchObject({ kind: 'disable', reason: 'suspended' });
+  });
+
+  it('402 MONTHLY_REQUEST_COUNT disables for quota, also in the nested form', () => {
+    expect(
+      classifyFailure(http(402, { message: 'You have reached the limit.', reason: 'MONTHLY_REQUEST_COUNT' })),
+    ).toMatchObject({
+      kind: 'disable',
+      reason: 'quota_exhausted',
+    });
+    expect(classifyFailure(http(429, { error: { reason: 'MONTHLY_REQUEST_COUNT' } }))).toMatchObject({
+      reason: 'quota_exhausted',
+    });
+  });
+
+  it('429 cools down and carries Retry-After', () => {
+    expect(classifyFailure(http(429, { message: 'Too many requests' }, 42))).toMatchObject({
+      kind: 'cool-down',
+      retryAfterSeconds: 42,
+    });
+  });
+
+  it('capacity problems back off without penalty', () => {
+    expect(classifyFailure(http(429, { reason: 'INSUFFICIENT_MODEL_CAPACITY' }))).toMatchObject({
+      kind: 'transient',
+      overloaded: true,
+    });
+    expect(
+      classifyFailure(
+        http(500, {
+          message: 'Encountered unexpectedly high load when processing the request, please try again.',
+          reason: null,
+        }),
+      ),
+    ).toMatchObject({ kind: 'transient', overloaded: true });
+    expect(classifyFailure(http(500, { reason: 'MODEL_TEMPORARILY_UNAVAILABLE' }))).toMatchObject({
+      kind: 'transient',
+      overloaded: true,
+    });
+  });
+
+  it('5xx, 408 and network failures are transient', () => {
+    expect(classifyFailure(http(503, {})).kind).toBe('transient');
+    expect(
+      classifyFailure(
+        new UpstreamHttpError('generateAssistantResponse', 502, '<html>bad gateway</html>', undefined),
+      ).kind,
+    ).toBe('transient');
+    expect(classifyFailure(http(408, {})).kind).toBe('transient');
+    expect(classifyFailure(new UpstreamNetworkError('generateAssistantResponse', 'ECONNRESET')).kind).toBe(
+      'transient',
+    );
+  });
+
+  it('FEATURE_NOT_SUPPORTED means this account cannot use the model', () => {
+    expect(classifyFailure(http(403, { message: 'x', reason: 'FEATURE_NOT_SUPPORTED' })).kind).toBe(
+      'model-not-allowed',
+    );
+  });
+
+  it('refresh failures: permanent counts against the account, transient retries', () => {
+    expect(classifyFailure(new RefreshError('invalid_grant', 'x')).kind).toBe('account-failure');
+    expect(classifyFailure(new RefreshError('transient', 'x')).kind).toBe('transient');
+  });
+
+  it('other 4xx fail without penalty', () => {
+    expect(classifyFailure(http(404, { message: 'nope' })).kind).toBe('client-error');
+  });
+});

@@ -1,0 +1,154 @@
+import type { AccessTokenProvider } from '../credentials/access-token-provider.js';
+import { describeCredential } from '../credentials/credential.js';
+import type { CredentialEntry } from '../credentials/credential-entry.js';
+import type { HealthSettings } from '../credentials/credential-health.js';
+import { applyFailure } from '../credentials/credential-health.js';
+import type { CredentialPool, ModelRequirement } from '../credentials/credential-pool.js';
+import type { Clock } from '../shared/clock.js';
+import { ApiError, OverloadedError, RateLimitError } from '../shared/errors.js';
+import type { GatewayError } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
+import type { KiroCallContext } from '../upstream/kiro-client.js';
+import { classifyFailure } from './classify-failure.js';
+import type { FailureAction } from './classify-failure.js';
+import { backoffDelay, sleep } from './backoff.js';
+
+export interface DispatchDependencies {
+  pool: CredentialPool;
+  tokens: AccessTokenProvider;
+  clock: Clock;
+  logger: Logger;
+  health: HealthSettings;
+  maxAttemptsPerAccount: number;
+  maxAttemptsPerRequest: number;
+  random?: () => number;
+  /** Waits between transient retries; injectable for tests. */
+  wait?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Makes sure a credential that needs a profileArn has one (runtime endpoint, §1.2). */
+  ensureProfileArn?: (entry: CredentialEntry, context: KiroCallContext) => Promise<void>;
+  /** Called when an account ran out of monthly quota (to learn its reset time). */
+  onQuotaExhausted?: (entry: CredentialEntry) => void;
+}
+
+export interface DispatchRequest {
+  model: ModelRequirement;
+  sessionId?: string | undefined;
+  signal: AbortSignal;
+}
+
+export interface Dispatched<T> {
+  entry: CredentialEntry;
+  result: T;
+  attempts: number;
+}
+
+/** One upstream call on a chosen account; resolves once the upstream accepted (HTTP 2xx). */
+export type UpstreamCall<T> = (context: KiroCallContext) => Promise<T>;
+
+function finalError(last: FailureAction | undefined, fallback: GatewayError): GatewayError {
+  if (last?.kind === 'transient') {
+    return last.overloaded
+      ? new OverloadedError(`Kiro is overloaded; retries exhausted (${last.detail})`)
+      : new ApiError(`Kiro is not responding; retries exhausted (${last.detail})`);
+  }
+  if (last?.kind === 'cool-down') return new RateLimitError(`Kiro throttled every attempt (${last.detail})`);
+  return fallback;
+}
+
+/**
+ * Runs `call` on accounts from the pool until one accepts (README "Failure policy"): client
+ * errors fail at once; an invalid bearer forces one refresh on the same account; suspension and
+ * quota disable; 429 cools down; transient failures back off and fail over. At most
+ * `maxAttemptsPerAccount` per account and `maxAttemptsPerRequest` in all. Nothing here runs after
+ * the first byte reaches the client: the caller owns the stream from then on.
+ */
+export async function executeWithFailover<T>(
+  deps: DispatchDependencies,
+  request: DispatchRequest,
+  call: UpstreamCall<T>,
+): Promise<Dispatched<T>> {
+  const { pool, clock, logger } = deps;
+  const wait = deps.wait ?? sleep;
+  const attemptsByAccount = new Map<number, number>();
+  const exhausted = new Set<number>();
+  const refreshed = new Set<number>();
+  let pinned: CredentialEntry | undefined;
+  let lastAction: FailureAction | undefined;
+  let transientRetries = 0;
+
+  for (let attempt = 1; attempt <= deps.maxAttemptsPerRequest; attempt++) {
+    request.signal.throwIfAborted();
+    const tried = new Set(attemptsByAccount.keys());
+    const entry =
+      pinned ??
+      pool.select({ ...request, exclude: new Set([...exhausted, ...tried]) }) ??
+      pool.select({ ...request, exclude: exhausted });
+    pinned = undefined;
+    if (!entry) break;
+    const count = (attemptsByAccount.get(entry.id) ?? 0) + 1;
+    attemptsByAccount.set(entry.id, count);
+    if (count >= deps.maxAttemptsPerAccount) exhausted.add(entry.id);
+    entry.counters.requests += 1;
+    entry.counters.lastUsedAt = clock.now();
+
+    let accessToken: string | undefined;
+    try {
+      accessToken = await deps.tokens.getAccessToken(entry);
+      const context: KiroCallContext = {
+        spec: entry.spec,
+        accessToken,
+        profileArn: entry.tokens.profileArn,
+        signal: request.signal,
+      };
+      if (deps.ensureProfileArn) {
+        await deps.ensureProfileArn(entry, context);
+        context.profileArn = entry.tokens.profileArn;
+      }
+      const result = await call(context);
+      return { entry, result, attempts: attempt };
+    } catch (error) {
+      if (request.signal.aborted) throw error;
+      const action = classifyFailure(error);
+      lastAction = action;
+      const credential = describeCredential(entry.spec);
+      logger.warn(
+        { credential, attempt, action: action.kind, error: (error as Error).message },
+        'upstream attempt failed',
+      );
+      if (action.kind === 'client-error') throw action.error;
+      // `ksk_` API keys cannot be refreshed (gotcha 28): an invalid one counts against the account.
+      const canRefresh = entry.spec.authMethod !== 'api_key' && !refreshed.has(entry.id);
+      if (action.kind === 'refresh-and-retry' && canRefresh) {
+        refreshed.add(entry.id);
+        try {
+          await deps.tokens.getAccessToken(entry, {
+            force: true,
+            ...(accessToken ? { rejectedToken: accessToken } : {}),
+          });
+          exhausted.delete(entry.id);
+          pinned = entry;
+        } catch (refreshError) {
+          logger.warn({ credential, error: (refreshError as Error).message }, 'forced refresh failed');
+          exhausted.add(entry.id);
+        }
+        continue;
+      }
+      const effective: FailureAction =
+        action.kind === 'refresh-and-retry'
+          ? { kind: 'account-failure', detail: 'bearer token still invalid after refresh' }
+          : action;
+      if (applyFailure(entry, effective, clock.now(), deps.health, request.model.kiroModelId)) {
+        logger.warn({ credential, status: entry.status }, 'credential status changed');
+      }
+      pool.changed(entry);
+      if (effective.kind === 'disable' && effective.reason === 'quota_exhausted')
+        deps.onQuotaExhausted?.(entry);
+      if (effective.kind !== 'transient') {
+        exhausted.add(entry.id);
+        continue;
+      }
+      await wait(backoffDelay(transientRetries++, deps.random ?? Math.random), request.signal);
+    }
+  }
+  throw finalError(lastAction, pool.unavailableError(request));
+}

@@ -1,0 +1,30 @@
+import { countTokensHandler } from '../http/anthropic/count-tokens-route.js';
+import { messagesHandler } from '../http/anthropic/messages-route.js';
+import { getModelHandler, listModelsHandler } from '../http/anthropic/models-route.js';
+import { sendJson } from '../http/anthropic-error-body.js';
+import { Router } from '../http/router.js';
+import type { GatewayServices } from './gateway-services.js';
+
+/** Every route the gateway serves. */
+export function buildRouter(services: GatewayServices): Router {
+  const router = new Router();
+  for (const prefix of ['/v1', '/cc/v1']) {
+    const buffered = prefix === '/cc/v1';
+    router
+      .post(`${prefix}/messages`, messagesHandler(services, { buffered, endpoint: `${prefix}/messages` }))
+      .post(`${prefix}/messages/count_tokens`, countTokensHandler(services))
+      .get(`${prefix}/models`, listModelsHandler(services))
+      .get(`${prefix}/models/:id`, getModelHandler(services));
+  }
+  router.get('/health', (context) => {
+    const now = services.clock.now();
+    const accounts = services.pool.list();
+    const available = accounts.filter((entry) => entry.isAvailable(now)).length;
+    sendJson(context.response, 200, {
+      status: accounts.length === 0 ? 'no-credentials' : available > 0 ? 'ok' : 'degraded',
+      accounts: { total: accounts.length, available },
+    });
+    return Promise.resolve();
+  });
+  return router;
+}

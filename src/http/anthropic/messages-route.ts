@@ -1,0 +1,124 @@
+import { randomBytes } from 'node:crypto';
+import { convertAnthropicRequestToKiro } from '../../conversion/anthropic-to-kiro/convert-anthropic-request-to-kiro.js';
+import type { ConversionResult } from '../../conversion/anthropic-to-kiro/convert-anthropic-request-to-kiro.js';
+import { extractSessionId } from '../../conversion/anthropic-to-kiro/conversation-id.js';
+import { isWebSearchRequest } from '../../conversion/web-search/is-web-search-request.js';
+import { executeWithFailover } from '../../dispatch/execute-with-failover.js';
+import type { GatewayServices } from '../../gateway/gateway-services.js';
+import type { AnthropicMessagesRequest } from '../../protocols/anthropic/messages-request.js';
+import { parseMessagesRequest } from '../../protocols/anthropic/messages-request.js';
+import { isGatewayError } from '../../shared/errors.js';
+import { countKiroRequestTokens } from '../../tokens/count-kiro-request-tokens.js';
+import type { KiroGenerateRequest } from '../../upstream/kiro-request.js';
+import { requireApiKey } from '../api-key-auth.js';
+import { readJsonBody } from '../read-json-body.js';
+import type { RouteContext, RouteHandler } from '../router.js';
+import { recordOutcome } from './request-outcome.js';
+import { writeKiroResponse } from './write-kiro-response.js';
+import { handleWebSearch } from './web-search-route.js';
+
+export interface MessagesVariant {
+  /** `/cc/v1`: buffer the stream until upstream ends so message_start.input_tokens is exact. */
+  buffered: boolean;
+  endpoint: string;
+}
+
+export const newMessageId = (): string => `msg_${randomBytes(12).toString('hex')}`;
+
+/** The request-conversion context from the current config. */
+export function conversionContext(services: GatewayServices) {
+  const config = services.config();
+  return {
+    newId: services.newId,
+    modelMapping: config.modelMapping,
+    maxUpstreamBodyBytes: config.maxUpstreamBodyBytes,
+    payloadGuard: config.payloadGuard,
+  };
+}
+
+/** Counts after the event loop had a chance to send the upstream request, so counting never delays it. */
+function estimateInputTokens(request: KiroGenerateRequest): Promise<number> {
+  return new Promise((resolve) => setImmediate(() => resolve(countKiroRequestTokens(request))));
+}
+
+/** Authenticates, reads and validates an Anthropic Messages request. */
+export async function readMessagesRequest(
+  services: GatewayServices,
+  context: RouteContext,
+): Promise<AnthropicMessagesRequest> {
+  const config = services.config();
+  requireApiKey(context.request.headers, config.apiKey ?? '');
+  return parseMessagesRequest(await readJsonBody(context.request, config.maxRequestBodyBytes));
+}
+
+/** POST /v1/messages and /cc/v1/messages. */
+export function messagesHandler(services: GatewayServices, variant: MessagesVariant): RouteHandler {
+  return async (context) => {
+    const startedAt = services.clock.now();
+    const request = await readMessagesRequest(services, context);
+    if (isWebSearchRequest(request)) {
+      await handleWebSearch(services, context, request, variant.endpoint);
+      return;
+    }
+    const conversion = convertAnthropicRequestToKiro(request, conversionContext(services));
+    if (conversion.warnings.length > 0)
+      context.logger.debug({ warnings: conversion.warnings }, 'request adjusted');
+    await dispatchAndRespond(services, context, request, conversion, { ...variant, startedAt });
+  };
+}
+
+async function dispatchAndRespond(
+  services: GatewayServices,
+  context: RouteContext,
+  request: AnthropicMessagesRequest,
+  conversion: ConversionResult,
+  variant: MessagesVariant & { startedAt: number },
+): Promise<void> {
+  const abort = new AbortController();
+  const onClose = () => {
+    if (!context.response.writableFinished) abort.abort(new Error('client disconnected'));
+  };
+  context.response.once('close', onClose);
+  const outcomeBase = {
+    requestId: context.requestId,
+    endpoint: variant.endpoint,
+    model: request.model,
+    kiroModel: conversion.model.kiroModelId,
+    stream: request.stream === true,
+    startedAt: variant.startedAt,
+  };
+  const dispatching = executeWithFailover(
+    services.dispatch,
+    { model: conversion.model, sessionId: extractSessionId(request), signal: abort.signal },
+    (call) => services.client.generateAssistantResponse(call, conversion.request),
+  );
+  // Keep the rejection handled while the estimate runs; it is awaited just below.
+  dispatching.catch(() => undefined);
+  const inputTokens = await estimateInputTokens(conversion.request);
+  let dispatched;
+  try {
+    dispatched = await dispatching;
+  } catch (error) {
+    const status = abort.signal.aborted ? 499 : isGatewayError(error) ? error.status : 500;
+    recordOutcome(services, { ...outcomeBase, entry: undefined, status, firstByteAt: undefined, error });
+    if (abort.signal.aborted) return;
+    throw error;
+  }
+  const { entry } = dispatched;
+  entry.inFlight += 1;
+  try {
+    const result = await writeKiroResponse(services, context, {
+      request,
+      conversion,
+      upstream: dispatched.result,
+      inputTokens,
+      buffered: variant.buffered,
+      messageId: newMessageId(),
+      signal: abort.signal,
+    });
+    recordOutcome(services, { ...outcomeBase, entry, ...result });
+  } finally {
+    entry.inFlight -= 1;
+    context.response.off('close', onClose);
+  }
+}

@@ -1,0 +1,169 @@
+// Shared by the simulator's tests: request fixtures, an HTTP client and image bytes.
+
+import { crc32 } from 'node:zlib';
+import type { KiroGenerateRequest } from '../upstream/kiro-request.js';
+import { decodeKiroStream } from '../upstream/event-stream/decode-kiro-stream.js';
+import type { KiroEvent } from '../upstream/event-stream/kiro-event.js';
+import type { KiroSimulator } from './kiro-simulator.js';
+import type { SimAccount } from './sim-account.js';
+import { DEFAULT_SOCIAL_PROFILE_ARN } from './sim-account.js';
+
+/** The hand-written request of protocol §3.8, exactly. */
+export function wellFormedExample(): KiroGenerateRequest {
+  return {
+    conversationState: {
+      agentContinuationId: '0b6a3f7e-2a7c-4d0e-9d1b-8a6f0c2e5b11',
+      agentTaskType: 'vibe',
+      chatTriggerType: 'MANUAL',
+      conversationId: '5f1c2d34-9a8b-4c7d-8e6f-1a2b3c4d5e6f',
+      currentMessage: {
+        userInputMessage: {
+          content: '',
+          modelId: 'claude-sonnet-4.5',
+          origin: 'AI_EDITOR',
+          userInputMessageContext: {
+            toolResults: [{ toolUseId: 'toolu_1', content: [{ text: '18C sunny' }], status: 'success' }],
+            tools: [
+              {
+                toolSpecification: {
+                  name: 'get_weather',
+                  description: 'Get the weather for a city',
+                  inputSchema: {
+                    json: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+                  },
+                },
+              },
+            ],
+          },
+        },
+      },
+      history: [
+        {
+          userInputMessage: {
+            content: 'You are terse.\nWhen the Write or Edit tool has content size limits, ...',
+            modelId: 'claude-sonnet-4.5',
+            origin: 'AI_EDITOR',
+          },
+        },
+        { assistantResponseMessage: { content: 'I will follow these instructions.' } },
+        {
+          userInputMessage: {
+            content: 'Weather in Paris?',
+            modelId: 'claude-sonnet-4.5',
+            origin: 'AI_EDITOR',
+          },
+        },
+        {
+          assistantResponseMessage: {
+            content: ' ',
+            toolUses: [{ toolUseId: 'toolu_1', name: 'get_weather', input: { city: 'Paris' } }],
+          },
+        },
+      ],
+    },
+    profileArn: DEFAULT_SOCIAL_PROFILE_ARN,
+  };
+}
+
+/** A one-turn request. */
+export function simpleRequest(content: string, modelId = 'claude-sonnet-4.5'): KiroGenerateRequest {
+  return {
+    conversationState: {
+      chatTriggerType: 'MANUAL',
+      conversationId: '5f1c2d34-9a8b-4c7d-8e6f-1a2b3c4d5e6f',
+      currentMessage: { userInputMessage: { content, modelId, origin: 'AI_EDITOR' } },
+    },
+  };
+}
+
+export interface ChatCall {
+  /** Default `/generateAssistantResponse`. */
+  path?: string;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+/** The bearer headers a gateway would send for this account. */
+export function authHeaders(account: SimAccount): Record<string, string> {
+  if (account.apiKey) return { authorization: `Bearer ${account.apiKey}`, tokentype: 'API_KEY' };
+  return { authorization: `Bearer ${account.accessToken ?? ''}` };
+}
+
+export function postJson(
+  simulator: KiroSimulator,
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+  method = 'POST',
+  signal?: AbortSignal,
+): Promise<Response> {
+  return fetch(`${simulator.url}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    signal,
+  });
+}
+
+export function chat(
+  simulator: KiroSimulator,
+  account: SimAccount,
+  body: unknown,
+  call: ChatCall = {},
+): Promise<Response> {
+  return postJson(simulator, call.path ?? '/generateAssistantResponse', body, {
+    ...authHeaders(account),
+    ...call.headers,
+  });
+}
+
+async function* bodyChunks(response: Response): AsyncGenerator<Uint8Array> {
+  if (!response.body) return;
+  for await (const chunk of response.body) yield chunk;
+}
+
+/** Decodes a stream response with the gateway's own decoder. */
+export async function readEvents(response: Response): Promise<KiroEvent[]> {
+  const events: KiroEvent[] = [];
+  for await (const event of decodeKiroStream(bodyChunks(response))) events.push(event);
+  return events;
+}
+
+/** The concatenated `assistantResponseEvent` text. */
+export function textOf(events: readonly KiroEvent[]): string {
+  return events.map((event) => (event.type === 'text' ? event.content : '')).join('');
+}
+
+export async function bodyBytes(response: Response): Promise<Uint8Array> {
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+function pngChunk(type: string, data: Buffer): Buffer {
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(data.length);
+  const typed = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(typed));
+  return Buffer.concat([length, typed, crc]);
+}
+
+/** A PNG whose header declares `width` × `height` (enough for sniffing). */
+export function pngBase64(width: number, height: number): string {
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 8;
+  header[9] = 6;
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  return Buffer.concat([signature, pngChunk('IHDR', header), pngChunk('IEND', Buffer.alloc(0))]).toString(
+    'base64',
+  );
+}
+
+/** A 1×1 JPEG. */
+export const JPEG_1X1 =
+  '/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////////////////////////////////wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/aAAgBAQABPxA=';
+
+export function hex(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('hex');
+}

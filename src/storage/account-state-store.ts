@@ -1,0 +1,188 @@
+import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
+import type { TokenState } from '../credentials/credential.js';
+import type { CredentialEntry, CredentialStatus, DisabledReason } from '../credentials/credential-entry.js';
+import { isDerivedMachineId } from '../upstream/machine-id.js';
+import type { UsageSnapshot } from '../upstream/usage-limits.js';
+
+interface AccountStateRow {
+  state_key: string;
+  credential_id: number;
+  status: string;
+  status_reason: string | null;
+  status_detail: string | null;
+  status_since: number | null;
+  status_until: number | null;
+  requests: number;
+  successes: number;
+  failures: number;
+  input_tokens: number;
+  output_tokens: number;
+  credits: number;
+  credits_since_snapshot: number;
+  last_used_at: number | null;
+  last_error: string | null;
+  usage_json: string | null;
+  machine_id: string | null;
+}
+
+interface EnvTokenRow {
+  access_token: string | null;
+  refresh_token: string | null;
+  expires_at: number | null;
+  profile_arn: string | null;
+}
+
+function statusFromRow(row: AccountStateRow): CredentialStatus {
+  if (row.status === 'cooling' && row.status_until !== null) {
+    return { kind: 'cooling', until: row.status_until, reason: row.status_reason ?? 'cooling down' };
+  }
+  if (row.status === 'disabled' && row.status_reason !== null && row.status_reason !== 'manual') {
+    return {
+      kind: 'disabled',
+      reason: row.status_reason as DisabledReason,
+      detail: row.status_detail ?? '',
+      since: row.status_since ?? 0,
+      ...(row.status_until === null ? {} : { until: row.status_until }),
+    };
+  }
+  return { kind: 'active' };
+}
+
+/**
+ * Persists each account's status, counters and usage snapshot so a restart keeps them.
+ * Writes are batched: `save()` marks an entry dirty and one transaction flushes all of them on
+ * the next tick, so the stream path never waits on disk.
+ */
+export class AccountStateStore {
+  private readonly dirty = new Map<string, CredentialEntry>();
+  private flushScheduled = false;
+  private readonly upsert: Statement;
+  private readonly select: Statement<[string], AccountStateRow>;
+  private readonly upsertTokens: Statement;
+  private readonly selectTokens: Statement<[string], EnvTokenRow>;
+
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly now: () => number,
+  ) {
+    this.upsert = db.prepare(`
+      INSERT INTO account_state (state_key, credential_id, status, status_reason, status_detail, status_since,
+        status_until, requests, successes, failures, input_tokens, output_tokens, credits, credits_since_snapshot,
+        last_used_at, last_error, usage_json, machine_id, updated_at)
+      VALUES (@state_key, @credential_id, @status, @status_reason, @status_detail, @status_since, @status_until,
+        @requests, @successes, @failures, @input_tokens, @output_tokens, @credits, @credits_since_snapshot,
+        @last_used_at, @last_error, @usage_json, @machine_id, @updated_at)
+      ON CONFLICT (state_key) DO UPDATE SET credential_id = excluded.credential_id, status = excluded.status,
+        status_reason = excluded.status_reason, status_detail = excluded.status_detail,
+        status_since = excluded.status_since, status_until = excluded.status_until, requests = excluded.requests,
+        successes = excluded.successes, failures = excluded.failures, input_tokens = excluded.input_tokens,
+        output_tokens = excluded.output_tokens, credits = excluded.credits,
+        credits_since_snapshot = excluded.credits_since_snapshot, last_used_at = excluded.last_used_at,
+        last_error = excluded.last_error, usage_json = excluded.usage_json, machine_id = excluded.machine_id,
+        updated_at = excluded.updated_at`);
+    this.select = db.prepare('SELECT * FROM account_state WHERE state_key = ?');
+    this.upsertTokens = db.prepare(`
+      INSERT INTO env_tokens (state_key, access_token, refresh_token, expires_at, profile_arn, updated_at)
+      VALUES (?, ?, ?, ?, ?, ?)
+      ON CONFLICT (state_key) DO UPDATE SET access_token = excluded.access_token,
+        refresh_token = excluded.refresh_token, expires_at = excluded.expires_at,
+        profile_arn = excluded.profile_arn, updated_at = excluded.updated_at`);
+    this.selectTokens = db.prepare(
+      'SELECT access_token, refresh_token, expires_at, profile_arn FROM env_tokens WHERE state_key = ?',
+    );
+  }
+
+  /** Restores what a previous run knew about this account. A manual disable always comes from the file. */
+  restore(entry: CredentialEntry): void {
+    const row = this.select.get(entry.spec.stateKey);
+    if (!row) return;
+    if (entry.status.kind !== 'disabled') entry.status = statusFromRow(row);
+    entry.counters = {
+      requests: row.requests,
+      successes: row.successes,
+      failures: row.failures,
+      inputTokens: row.input_tokens,
+      outputTokens: row.output_tokens,
+      credits: row.credits,
+      lastUsedAt: row.last_used_at ?? undefined,
+      lastError: row.last_error ?? undefined,
+    };
+    entry.creditsSinceSnapshot = row.credits_since_snapshot;
+    if (row.usage_json) entry.usage = JSON.parse(row.usage_json) as UsageSnapshot;
+    // Accounts without a file derive their machine id from a refresh token that rotates: keep the first one.
+    if (
+      row.machine_id &&
+      entry.spec.origin.kind !== 'file' &&
+      entry.spec.machineIdSource !== undefined &&
+      isDerivedMachineId(entry.spec.machineIdSource)
+    ) {
+      entry.spec = { ...entry.spec, machineId: row.machine_id };
+    }
+  }
+
+  save(entry: CredentialEntry): void {
+    this.dirty.set(entry.spec.stateKey, entry);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  flush(): void {
+    this.flushScheduled = false;
+    if (this.dirty.size === 0) return;
+    const entries = [...this.dirty.values()];
+    this.dirty.clear();
+    const now = this.now();
+    this.db.transaction(() => {
+      for (const entry of entries) this.upsert.run(rowFor(entry, now));
+    })();
+  }
+
+  /** Rotated tokens of accounts that came from env vars (they have no file to write back to). */
+  loadEnvTokens(stateKey: string): TokenState | undefined {
+    const row = this.selectTokens.get(stateKey);
+    if (!row) return undefined;
+    return {
+      ...(row.access_token ? { accessToken: row.access_token } : {}),
+      ...(row.refresh_token ? { refreshToken: row.refresh_token } : {}),
+      ...(row.expires_at === null ? {} : { expiresAt: row.expires_at }),
+      ...(row.profile_arn ? { profileArn: row.profile_arn } : {}),
+    };
+  }
+
+  saveEnvTokens(stateKey: string, tokens: TokenState): void {
+    this.upsertTokens.run(
+      stateKey,
+      tokens.accessToken ?? null,
+      tokens.refreshToken ?? null,
+      tokens.expiresAt ?? null,
+      tokens.profileArn ?? null,
+      this.now(),
+    );
+  }
+}
+
+function rowFor(entry: CredentialEntry, now: number): Record<string, unknown> {
+  const status = entry.status;
+  return {
+    state_key: entry.spec.stateKey,
+    credential_id: entry.id,
+    status: status.kind,
+    status_reason: status.kind === 'active' ? null : status.reason,
+    status_detail: status.kind === 'disabled' ? status.detail : null,
+    status_since: status.kind === 'disabled' ? status.since : null,
+    status_until: status.kind === 'active' ? null : (status.until ?? null),
+    requests: entry.counters.requests,
+    successes: entry.counters.successes,
+    failures: entry.counters.failures,
+    input_tokens: entry.counters.inputTokens,
+    output_tokens: entry.counters.outputTokens,
+    credits: entry.counters.credits,
+    credits_since_snapshot: entry.creditsSinceSnapshot,
+    last_used_at: entry.counters.lastUsedAt ?? null,
+    last_error: entry.counters.lastError ?? null,
+    usage_json: entry.usage ? JSON.stringify(entry.usage) : null,
+    machine_id: entry.spec.machineId,
+    updated_at: now,
+  };
+}
