@@ -214,6 +214,9 @@ describe('loadConfig: environment', () => {
     expect((await configError(load({ env: { PROXY_URL: 'ftp://x' } }))).message).toContain(
       'environment: PROXY_URL: unsupported scheme "ftp:"',
     );
+    expect((await configError(load({ env: { PROXY_URL: 'socks4://x:1080' } }))).message).toContain(
+      'environment: PROXY_URL: unsupported scheme "socks4:"',
+    );
   });
 });
 

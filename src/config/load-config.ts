@@ -4,6 +4,7 @@ import path from 'node:path';
 import { ConfigError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { atomicWriteFile, isErrorCode } from '../storage/atomic-write-file.js';
+import { PROXY_PROTOCOLS } from '../upstream/http-dispatchers.js';
 import type { Config } from './config-schema.js';
 import { KNOWN_CONFIG_KEYS, configSchema } from './config-schema.js';
 import { describeType, formatZodIssues } from './format-zod-issues.js';
@@ -38,7 +39,6 @@ const BASE_URL_KEYS = [
   'authBaseUrl',
   'oidcBaseUrl',
 ] as const;
-const PROXY_PROTOCOLS = new Set(['http:', 'https:', 'socks:', 'socks4:', 'socks4a:', 'socks5:', 'socks5h:']);
 
 /** Loads config.json (kiro.rs format plus kirogate fields): defaults ← file ← environment. */
 export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConfig> {

@@ -17,6 +17,9 @@ let home: string;
 let cacheDir: string;
 const logger = createSilentLogger();
 const token = (tag: string): string => `aor${tag}`.padEnd(160, 'x');
+/** Env accounts are keyed by variable and a hash of the configured secret. */
+const envKey = (variable: string, secret: string): string =>
+  `env:${variable}:${sha256Hex(`${variable}/${secret}`).slice(0, 16)}`;
 
 beforeEach(async () => {
   cwd = await fs.mkdtemp(path.join(os.tmpdir(), 'kirogate-sources-'));
@@ -58,7 +61,7 @@ describe('environment credentials', () => {
       {
         spec: expect.objectContaining({
           id: 1,
-          stateKey: 'env:REFRESH_TOKEN:0',
+          stateKey: envKey('REFRESH_TOKEN', token('env')),
           authMethod: 'social',
           origin: { kind: 'env', variable: 'REFRESH_TOKEN' },
           machineId: sha256Hex(`KotlinNativeAPI/${token('env')}`),
@@ -95,7 +98,7 @@ describe('environment credentials', () => {
   it('KIRO_API_KEY adds an api_key credential with priority 0', async () => {
     const { credentials } = await load({ env: { KIRO_API_KEY: 'ksk_env' } });
     expect(credentials[0]?.spec).toMatchObject({
-      stateKey: 'env:KIRO_API_KEY:0',
+      stateKey: envKey('KIRO_API_KEY', 'ksk_env'),
       authMethod: 'api_key',
       kiroApiKey: 'ksk_env',
       priority: 0,
@@ -113,9 +116,9 @@ describe('environment credentials', () => {
   it('KIRO_AUTH_TOKEN as inline JSON (kiro2api)', async () => {
     const { credentials } = await load({ env: { KIRO_AUTH_TOKEN: JSON.stringify(KIRO2API) } });
     expect(credentials.map(({ spec }) => [spec.stateKey, spec.authMethod, spec.disabled])).toEqual([
-      ['env:KIRO_AUTH_TOKEN:0', 'social', false],
-      ['env:KIRO_AUTH_TOKEN:1', 'idc', false],
-      ['env:KIRO_AUTH_TOKEN:2', 'social', true],
+      [envKey('KIRO_AUTH_TOKEN', token('s')), 'social', false],
+      [envKey('KIRO_AUTH_TOKEN', token('i')), 'idc', false],
+      [envKey('KIRO_AUTH_TOKEN', token('d')), 'social', true],
     ]);
     expect(credentials[1]?.spec).toMatchObject({
       clientId: 'cid',
@@ -166,12 +169,23 @@ describe('environment credentials', () => {
       result.credentials.map(({ spec }) => `${spec.id}:${spec.stateKey}`);
     expect(summary(first)).toEqual([
       '4:file:4',
-      '5:env:REFRESH_TOKEN:0',
-      '6:env:KIRO_API_KEY:0',
-      '7:env:KIRO_AUTH_TOKEN:0',
-      '8:env:KIRO_AUTH_TOKEN:1',
+      `5:${envKey('REFRESH_TOKEN', token('r'))}`,
+      `6:${envKey('KIRO_API_KEY', 'ksk_k')}`,
+      `7:${envKey('KIRO_AUTH_TOKEN', token('s'))}`,
+      `8:${envKey('KIRO_AUTH_TOKEN', token('i'))}`,
     ]);
     expect(summary(second)).toEqual(summary(first));
+  });
+
+  it('keys env state by the configured secret: a new login or a reordered list starts afresh', async () => {
+    const keyOf = async (env: Record<string, string>) =>
+      (await load({ env })).credentials.map(({ spec }) => spec.stateKey);
+    const [first] = await keyOf({ REFRESH_TOKEN: token('one') });
+    expect(await keyOf({ REFRESH_TOKEN: token('one') })).toEqual([first]);
+    expect(await keyOf({ REFRESH_TOKEN: token('two') })).not.toEqual([first]);
+    const forward = await keyOf({ KIRO_AUTH_TOKEN: JSON.stringify(KIRO2API.slice(0, 2)) });
+    const reversed = await keyOf({ KIRO_AUTH_TOKEN: JSON.stringify(KIRO2API.slice(0, 2).reverse()) });
+    expect(reversed).toEqual([...forward].reverse());
   });
 
   it('skips an env credential that repeats a file account (shared rotating tokens would race)', async () => {

@@ -368,6 +368,11 @@ describe('credentials.json errors', () => {
       'credentials.json: [0].proxyUrl: expected "direct" or an http, https or socks5 URL',
     ],
     [
+      // undici has no SOCKS4: refused at start-up instead of failing every request
+      [{ refreshToken: token('a'), proxyUrl: 'socks4://proxy:1080' }],
+      'credentials.json: [0].proxyUrl: expected "direct" or an http, https or socks5 URL',
+    ],
+    [
       [
         { id: 1, refreshToken: token('a') },
         { id: 1, refreshToken: token('b') },

@@ -12,7 +12,12 @@ import type {
 } from '../storage/credentials-file.js';
 import { CredentialsFileRegistry, applyCredentialPatch } from '../storage/credentials-file.js';
 import type { MachineIdResult } from '../upstream/machine-id.js';
-import { isDerivedMachineId, normalizeMachineId, resolveMachineId } from '../upstream/machine-id.js';
+import {
+  isDerivedMachineId,
+  normalizeMachineId,
+  resolveMachineId,
+  sha256Hex,
+} from '../upstream/machine-id.js';
 import type { Config } from './config-schema.js';
 import { importIdeCache } from './import-ide-cache.js';
 import { displayPath } from './load-config.js';
@@ -132,9 +137,8 @@ export async function loadCredentials(options: LoadCredentialsOptions): Promise<
     const machineId = machineIdOf(draft);
     notices.push(...machineId.warnings.map((warning) => `${variable}: ${warning}`));
     const id = nextId++;
-    credentials.push(
-      toLoadedCredential(draft, id, `env:${variable}:${index}`, { kind: 'env', variable }, machineId, config),
-    );
+    const stateKey = envStateKey(variable, secret, index);
+    credentials.push(toLoadedCredential(draft, id, stateKey, { kind: 'env', variable }, machineId, config));
   }
 
   let importedIdeCache: string | undefined;
@@ -226,6 +230,16 @@ function processFile(
   });
   if (changed) result.write = { shape: content.shape, entries };
   return result;
+}
+
+/**
+ * Env accounts keep their rotated tokens and status in the database under this key. It follows the configured
+ * secret, not the position: a new login put in REFRESH_TOKEN, or a reordered KIRO_AUTH_TOKEN, must not inherit
+ * another login's stored tokens; the same value after a restart finds its rotated tokens again.
+ */
+function envStateKey(variable: string, secret: string | undefined, index: number): string {
+  if (secret === undefined) return `env:${variable}:${index}`;
+  return `env:${variable}:${sha256Hex(`${variable}/${secret}`).slice(0, 16)}`;
 }
 
 function machineIdInput(draft: CredentialDraft) {

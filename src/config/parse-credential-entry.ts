@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AuthMethod, EndpointKind, ProxySetting, TokenState } from '../credentials/credential.js';
 import { parseExpiry } from '../storage/ide-cache-file.js';
+import { PROXY_PROTOCOLS } from '../upstream/http-dispatchers.js';
 import { formatZodIssues } from './format-zod-issues.js';
 
 /** One credential entry after validation, before ids, regions and machine IDs are resolved. */
@@ -83,7 +84,6 @@ const AUTH_METHOD_ALIASES: Record<string, AuthMethod> = {
   'api-key': 'api_key',
 };
 
-const PROXY_PROTOCOLS = new Set(['http:', 'https:', 'socks:', 'socks4:', 'socks4a:', 'socks5:', 'socks5h:']);
 const MIN_REFRESH_TOKEN_LENGTH = 100;
 
 /** Normalises `builder-id`/`iam`/`IdC` → idc and `apikey` → api_key; undefined for unknown names. */

@@ -3,7 +3,7 @@ import { ManualClock } from '../shared/clock.js';
 import { createSilentLogger } from '../shared/logger.js';
 import { RefreshError } from '../upstream/refresh-tokens.js';
 import type { RefreshedTokens } from '../upstream/refresh-tokens.js';
-import { AccessTokenProvider, REFRESH_AHEAD_MS } from './access-token-provider.js';
+import { AccessTokenProvider, REFRESH_AHEAD_MS, refreshRetryDelay } from './access-token-provider.js';
 import type { CredentialSpec, TokenState } from './credential.js';
 import { CredentialEntry } from './credential-entry.js';
 
@@ -111,6 +111,30 @@ describe('AccessTokenProvider', () => {
     });
     expect(await provider.getAccessToken(entry)).toBe('old');
     expect(entry.status.kind).toBe('active');
+  });
+
+  it('after repeated transient failures, leaves the auth host alone for a growing while', async () => {
+    let failing = true;
+    const { provider, entry, social, clock } = setup(() =>
+      failing ? Promise.reject(new RefreshError('transient', 'HTTP 500')) : Promise.resolve(fresh(clock)),
+    );
+    const attempt = () => provider.getAccessToken(entry).catch((error: unknown) => error);
+    expect(await attempt()).toBeInstanceOf(RefreshError);
+    expect(await attempt()).toBeInstanceOf(RefreshError); // one quick retry is free
+    expect(social).toHaveBeenCalledTimes(2);
+    for (let index = 0; index < 20; index++) expect(await attempt()).toBeInstanceOf(RefreshError);
+    expect(social).toHaveBeenCalledTimes(2); // answered from the last failure
+    clock.advance(1000);
+    await attempt();
+    expect(social).toHaveBeenCalledTimes(3);
+    clock.advance(1000); // the delay doubled to 2 s
+    await attempt();
+    expect(social).toHaveBeenCalledTimes(3);
+    failing = false;
+    clock.advance(1000);
+    expect(await provider.getAccessToken(entry)).toBe('a1');
+    expect(entry.consecutiveRefreshFailures).toBe(0);
+    expect([0, 1, 2, 3, 8, 20].map(refreshRetryDelay)).toEqual([0, 0, 1000, 2000, 60_000, 60_000]);
   });
 
   it('API-key credentials never refresh', async () => {

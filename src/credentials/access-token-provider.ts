@@ -11,6 +11,16 @@ export const REFRESH_AHEAD_MS = 10 * 60 * 1000;
 /** A token with less than this left is not used even if a refresh fails. */
 export const EXPIRED_MARGIN_MS = 60 * 1000;
 
+/**
+ * How long to leave the auth host alone after `consecutiveFailures` transient refresh failures: one quick retry
+ * is free, then 1 s, doubling up to a minute. Without it every request (and every retry of it) would call a
+ * failing auth host again.
+ */
+export function refreshRetryDelay(consecutiveFailures: number): number {
+  if (consecutiveFailures < 2) return 0;
+  return Math.min(60_000, 1000 * 2 ** (consecutiveFailures - 2));
+}
+
 export interface TokenRefresher {
   social(spec: CredentialSpec, refreshToken: string): Promise<RefreshedTokens>;
   idc(spec: CredentialSpec, refreshToken: string): Promise<RefreshedTokens>;
@@ -41,6 +51,8 @@ export interface TokenRequest {
  */
 export class AccessTokenProvider {
   private readonly inFlight = new Map<number, Promise<void>>();
+  /** The last transient refresh failure per account, answered again while its retry delay lasts. */
+  private readonly lastFailure = new WeakMap<CredentialEntry, { at: number; error: RefreshError }>();
 
   constructor(private readonly options: AccessTokenProviderOptions) {}
 
@@ -73,10 +85,16 @@ export class AccessTokenProvider {
     return this.current(entry);
   }
 
-  /** Refreshes now, sharing a refresh already under way for this credential. */
+  /**
+   * Refreshes now, sharing a refresh already under way for this credential. Right after repeated transient
+   * failures it fails at once with the last error instead (see refreshRetryDelay).
+   */
   refresh(entry: CredentialEntry): Promise<void> {
     let pending = this.inFlight.get(entry.id);
     if (!pending) {
+      const failure = this.lastFailure.get(entry);
+      const delay = refreshRetryDelay(entry.consecutiveRefreshFailures);
+      if (failure && this.options.clock.now() - failure.at < delay) return Promise.reject(failure.error);
       pending = this.doRefresh(entry).finally(() => this.inFlight.delete(entry.id));
       this.inFlight.set(entry.id, pending);
     }
@@ -128,6 +146,7 @@ export class AccessTokenProvider {
       profileArn: refreshed.profileArn ?? entry.tokens.profileArn,
     };
     entry.consecutiveRefreshFailures = 0;
+    this.lastFailure.delete(entry);
     logger.info(
       { credential: describeCredential(spec), rotated: refreshed.refreshToken !== undefined },
       'access token refreshed',
@@ -155,6 +174,7 @@ export class AccessTokenProvider {
       return;
     }
     entry.consecutiveRefreshFailures += 1;
+    if (error instanceof RefreshError) this.lastFailure.set(entry, { at: clock.now(), error });
     logger.warn(
       { credential, failures: entry.consecutiveRefreshFailures, error: (error as Error).message },
       'token refresh failed',

@@ -11,6 +11,9 @@ export type DisabledReason =
   | 'too_many_failures'
   | 'too_many_refresh_failures';
 
+/** The cooling reason of a 429: only when every account rests for this reason is the answer 429, not 529. */
+export const THROTTLED_REASON = 'throttled (429)';
+
 export type CredentialStatus =
   | { kind: 'active' }
   /** Resting after throttling or sustained transient failures. */

@@ -1,5 +1,6 @@
 import type { FailureAction } from '../dispatch/classify-failure.js';
 import type { CredentialEntry } from './credential-entry.js';
+import { THROTTLED_REASON } from './credential-entry.js';
 
 export interface HealthSettings {
   /** Rest after a 429 without Retry-After. */
@@ -63,14 +64,12 @@ export function applyFailure(
       entry.deniedModels.add(modelId);
       return false;
     case 'disable': {
-      const until =
-        action.reason === 'quota_exhausted' ? (entry.usage?.nextResetAt ?? nextMonthStart(now)) : undefined;
       fail(entry, action.detail);
       entry.disable(
         action.reason,
         action.detail,
         now,
-        until !== undefined && until > now ? until : undefined,
+        action.reason === 'quota_exhausted' ? quotaResetAt(entry, now) : undefined,
       );
       return true;
     }
@@ -78,7 +77,7 @@ export function applyFailure(
       const ms =
         action.retryAfterSeconds !== undefined ? action.retryAfterSeconds * 1000 : settings.cooldownMs;
       fail(entry, action.detail);
-      entry.coolDown(now + ms, 'throttled (429)');
+      entry.coolDown(now + ms, THROTTLED_REASON);
       return true;
     }
     case 'account-failure':
@@ -91,6 +90,8 @@ export function applyFailure(
       return false;
     case 'transient':
       fail(entry, action.detail);
+      // Capacity problems are the model's, not the account's: they never make an account rest.
+      if (action.overloaded) return false;
       if (entry.transientStreak === 0) entry.transientStreakSince = now;
       entry.transientStreak += 1;
       if (
@@ -103,6 +104,12 @@ export function applyFailure(
       }
       return false;
   }
+}
+
+/** When a quota disable ends: the snapshot's reset if still ahead (a stale one is not), else next month. */
+function quotaResetAt(entry: CredentialEntry, now: number): number {
+  const fromUsage = entry.usage?.nextResetAt;
+  return fromUsage !== undefined && fromUsage > now ? fromUsage : nextMonthStart(now);
 }
 
 function fail(entry: CredentialEntry, detail: string): void {

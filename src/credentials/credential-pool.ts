@@ -3,6 +3,7 @@ import type { GatewayError } from '../shared/errors.js';
 import { ApiError, OverloadedError, PermissionError, RateLimitError } from '../shared/errors.js';
 import { isFreeTier } from '../upstream/usage-limits.js';
 import type { CredentialEntry } from './credential-entry.js';
+import { THROTTLED_REASON } from './credential-entry.js';
 import type { SelectionCandidate, SelectionPolicy } from './select-credential.js';
 import { selectCredential } from './select-credential.js';
 
@@ -102,24 +103,34 @@ export class CredentialPool {
     }));
     const stickyBinding = request.sessionId ? this.sticky.get(request.sessionId) : undefined;
     const ttl = this.options.stickyTtlMs ?? 60 * 60 * 1000;
+    const stickyId = stickyBinding && now - stickyBinding.at < ttl ? stickyBinding.id : undefined;
     const chosen = selectCredential({
       candidates,
       policy: this.policyValue,
       lastRoundRobinId: this.lastRoundRobinId,
-      stickyId: stickyBinding && now - stickyBinding.at < ttl ? stickyBinding.id : undefined,
+      stickyId,
       random: this.options.random ?? Math.random,
     });
     if (!chosen) return undefined;
-    if (this.policyValue.mode === 'round-robin') this.lastRoundRobinId = chosen.id;
+    // A session returning to its account is not a round-robin turn: moving the cursor back to it
+    // would hand the next new session an account another session already holds.
+    const stickyHit = this.policyValue.sticky && chosen.id === stickyId;
+    if (this.policyValue.mode === 'round-robin' && !stickyHit) this.lastRoundRobinId = chosen.id;
     if (this.policyValue.sticky && request.sessionId)
       this.sticky.set(request.sessionId, { id: chosen.id, at: now });
     return this.byId.get(chosen.id);
+  }
+
+  /** Whether `select` would find an account, without choosing one (no round-robin or sticky side effects). */
+  hasCandidate(request: SelectRequest): boolean {
+    return this.eligible(request, this.options.clock.now()).length > 0;
   }
 
   /** The error for "no account can take this request now": 403, 429 or 529, saying when one frees up. */
   unavailableError(request: SelectRequest): GatewayError {
     const now = this.options.clock.now();
     const all = this.list();
+    for (const entry of all) entry.settle(now);
     if (all.length === 0) {
       return new ApiError(
         'No Kiro credentials are configured. Add accounts to credentials.json (see README).',
@@ -152,7 +163,10 @@ export class CredentialPool {
     const message = `All ${forModel.length} Kiro account(s) are unavailable: ${parts.join(', ')}. ${when}`;
     const retryAfterSeconds = next === undefined ? undefined : Math.max(1, Math.ceil((next - now) / 1000));
     const options = retryAfterSeconds === undefined ? {} : { retryAfterSeconds };
-    if (cooling.length === forModel.length) return new RateLimitError(message, options);
+    const throttled = cooling.filter(
+      (entry) => entry.status.kind === 'cooling' && entry.status.reason === THROTTLED_REASON,
+    );
+    if (throttled.length === forModel.length) return new RateLimitError(message, options);
     return new OverloadedError(message, options);
   }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RefreshError } from '../upstream/refresh-tokens.js';
 import { UpstreamHttpError, UpstreamNetworkError } from '../upstream/upstream-error.js';
-import { classifyFailure } from './classify-failure.js';
+import { ImproperlyFormedError, classifyFailure } from './classify-failure.js';
 
 const http = (status: number, body: unknown, retryAfter?: number) =>
   new UpstreamHttpError('generateAssistantResponse', status, JSON.stringify(body), retryAfter);
@@ -42,6 +42,32 @@ describe('classifyFailure (README failure policy)', () => {
     expect(action.kind === 'client-error' && action.error.message.startsWith('prompt is too long')).toBe(
       true,
     );
+  });
+
+  it('reason-less and REQUEST_BODY_INVALID 400s are ImproperlyFormedError (the route logs the request shape)', () => {
+    for (const reason of [null, 'REQUEST_BODY_INVALID']) {
+      const action = classifyFailure(http(400, { message: 'Improperly formed request.', reason }));
+      expect(action.kind === 'client-error' && action.error).toBeInstanceOf(ImproperlyFormedError);
+    }
+    const other = classifyFailure(http(400, { message: 'Input is too long.', reason: null }));
+    expect(other.kind === 'client-error' && other.error).not.toBeInstanceOf(ImproperlyFormedError);
+  });
+
+  it('413 and 422 are the request’s fault: 400s (never a retried 5xx), no penalty', () => {
+    const tooLarge = classifyFailure(http(413, '<html>Request Entity Too Large</html>'));
+    expect(tooLarge.kind === 'client-error' && tooLarge.error).toMatchObject({
+      status: 400,
+      type: 'invalid_request_error',
+      message: expect.stringMatching(/^prompt is too long/),
+    });
+    const unprocessable = classifyFailure(http(422, { message: 'Content must not be empty.', reason: null }));
+    expect(unprocessable.kind === 'client-error' && unprocessable.error).toMatchObject({
+      status: 400,
+      type: 'invalid_request_error',
+      message: expect.stringContaining('Content must not be empty.'),
+    });
+    const notFound = classifyFailure(http(404, ''));
+    expect(notFound.kind === 'client-error' && notFound.error.status).toBe(502);
   });
 
   it('INVALID_MODEL_ID becomes not_found_error', () => {

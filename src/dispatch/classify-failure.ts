@@ -28,6 +28,13 @@ const IMPROPERLY_FORMED_HINT =
   'Kiro rejected the request as improperly formed and gave no reason. kirogate logged the request ' +
   'shape (without content or secrets); please report it. Starting a new conversation usually works around it.';
 
+/** Kiro's reason-less 400 "Improperly formed request": the route logs the request shape when it sees one. */
+export class ImproperlyFormedError extends InvalidRequestError {
+  constructor() {
+    super(IMPROPERLY_FORMED_HINT);
+  }
+}
+
 function classifyHttp(error: UpstreamHttpError): FailureAction {
   const { status, parsed } = error;
   const message = parsed.message ?? '';
@@ -61,11 +68,28 @@ function classifyHttp(error: UpstreamHttpError): FailureAction {
       };
     }
     if (reason === '' || reason === 'REQUEST_BODY_INVALID' || /Improperly formed/i.test(message)) {
-      return { kind: 'client-error', error: new InvalidRequestError(IMPROPERLY_FORMED_HINT) };
+      return { kind: 'client-error', error: new ImproperlyFormedError() };
     }
     return {
       kind: 'client-error',
       error: new InvalidRequestError(`Kiro rejected the request: ${message || reason}`),
+    };
+  }
+  // The request's own fault, so never a 5xx: clients retry those, and these fail the same way every time.
+  if (status === 413) {
+    return {
+      kind: 'client-error',
+      error: new PromptTooLongError(
+        'Kiro refused the request body as too large (HTTP 413). Compact or shorten the conversation.',
+      ),
+    };
+  }
+  if (status === 422) {
+    return {
+      kind: 'client-error',
+      error: new InvalidRequestError(
+        `Kiro could not process the request (HTTP 422): ${message || reason || 'no detail'}`,
+      ),
     };
   }
   if (status === 401 || status === 403) {

@@ -147,8 +147,13 @@ export async function executeWithFailover<T>(
         exhausted.add(entry.id);
         continue;
       }
+      // Back off only before another attempt: never make the client wait for an error it gets anyway.
+      if (attempt === deps.maxAttemptsPerRequest || !pool.hasCandidate({ ...request, exclude: exhausted }))
+        break;
       await wait(backoffDelay(transientRetries++, deps.random ?? Math.random), request.signal);
     }
   }
+  // Out of accounts rather than attempts: say why each is unavailable and when the next one frees up.
+  if (lastAction?.kind !== 'transient' && !pool.hasCandidate(request)) throw pool.unavailableError(request);
   throw finalError(lastAction, pool.unavailableError(request));
 }

@@ -182,8 +182,8 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      stateStore.flush();
-      requestLog.flush();
+      stateStore.close();
+      requestLog.close();
       if (ownsDatabase) db.close();
       await dispatchers.close();
     },

@@ -1,5 +1,6 @@
 // A local fake of the Kiro upstream: one loopback HTTP server for every Kiro host (§11.2).
 
+import { setMaxListeners } from 'node:events';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -48,6 +49,8 @@ export class KiroSimulator implements SimulatorControl {
     const clock = new OffsetClock(resolved.clock);
     const random = new SeededRandom(resolved.seed);
     const shutdown = new AbortController();
+    // Every open stream listens for shutdown; many concurrent streams are normal, not a leak.
+    setMaxListeners(0, shutdown.signal);
     const context: SimulatorContext = {
       options: resolved,
       clock,

@@ -56,6 +56,7 @@ function statusFromRow(row: AccountStateRow): CredentialStatus {
 export class AccountStateStore {
   private readonly dirty = new Map<string, CredentialEntry>();
   private flushScheduled = false;
+  private closed = false;
   private readonly upsert: Statement;
   private readonly select: Statement<[string], AccountStateRow>;
   private readonly upsertTokens: Statement;
@@ -129,13 +130,20 @@ export class AccountStateStore {
 
   flush(): void {
     this.flushScheduled = false;
-    if (this.dirty.size === 0) return;
+    if (this.closed || this.dirty.size === 0) return;
     const entries = [...this.dirty.values()];
     this.dirty.clear();
     const now = this.now();
     this.db.transaction(() => {
       for (const entry of entries) this.upsert.run(rowFor(entry, now));
     })();
+  }
+
+  /** Writes what is pending and stops writing: work still running at shutdown must not touch a closed database. */
+  close(): void {
+    this.flush();
+    this.closed = true;
+    this.dirty.clear();
   }
 
   /** Rotated tokens of accounts that came from env vars (they have no file to write back to). */
@@ -151,6 +159,7 @@ export class AccountStateStore {
   }
 
   saveEnvTokens(stateKey: string, tokens: TokenState): void {
+    if (this.closed) return;
     this.upsertTokens.run(
       stateKey,
       tokens.accessToken ?? null,

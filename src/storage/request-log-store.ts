@@ -42,6 +42,7 @@ const undef = <T>(value: T | null): T | undefined => (value === null ? undefined
 export class RequestLogStore {
   private pending: RequestLogEntry[] = [];
   private flushScheduled = false;
+  private closed = false;
   private readonly insert: Statement;
   private readonly trim: Statement;
   private readonly recentStatement: Statement<[number], RequestLogRow>;
@@ -64,6 +65,7 @@ export class RequestLogStore {
   }
 
   append(entry: RequestLogEntry): void {
+    if (this.closed) return;
     this.pending.push(entry);
     if (this.flushScheduled) return;
     this.flushScheduled = true;
@@ -72,7 +74,7 @@ export class RequestLogStore {
 
   flush(): void {
     this.flushScheduled = false;
-    if (this.pending.length === 0) return;
+    if (this.closed || this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
     this.db.transaction(() => {
@@ -93,6 +95,13 @@ export class RequestLogStore {
       }
       this.trim.run(this.capacity);
     })();
+  }
+
+  /** Writes what is pending and stops writing (shutdown); later appends are dropped. */
+  close(): void {
+    this.flush();
+    this.closed = true;
+    this.pending = [];
   }
 
   /** Newest first. */

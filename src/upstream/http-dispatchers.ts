@@ -17,6 +17,15 @@ export interface DispatcherOptions {
   keepAliveTimeoutMs?: number;
 }
 
+/** Proxy URL schemes the dispatchers speak (SOCKS4 is not supported by undici); config accepts exactly these. */
+export const PROXY_PROTOCOLS: ReadonlySet<string> = new Set([
+  'http:',
+  'https:',
+  'socks:',
+  'socks5:',
+  'socks5h:',
+]);
+
 const SYSTEM_CA_BUNDLES = [
   '/etc/ssl/certs/ca-certificates.crt',
   '/etc/pki/tls/certs/ca-bundle.crt',
@@ -91,6 +100,11 @@ export class HttpDispatchers {
       return new Agent({ keepAliveTimeout, connect: tls });
     }
     const url = new URL(proxy.url);
+    if (!PROXY_PROTOCOLS.has(url.protocol)) {
+      throw new ConfigError('proxyUrl', [
+        `unsupported proxy scheme ${url.protocol} (use http, https or socks5)`,
+      ]);
+    }
     const username = proxy.username ?? (url.username ? decodeURIComponent(url.username) : undefined);
     const password = proxy.password ?? (url.password ? decodeURIComponent(url.password) : undefined);
     if (url.protocol === 'socks5:' || url.protocol === 'socks:' || url.protocol === 'socks5h:') {
@@ -102,11 +116,6 @@ export class HttpDispatchers {
         requestTls: tls,
       };
       return new Socks5ProxyAgent(url.toString(), socksOptions);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new ConfigError('proxyUrl', [
-        `unsupported proxy scheme ${url.protocol} (use http, https or socks5)`,
-      ]);
     }
     url.username = '';
     url.password = '';

@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { convertAnthropicRequestToKiro } from '../../conversion/anthropic-to-kiro/convert-anthropic-request-to-kiro.js';
 import type { ConversionResult } from '../../conversion/anthropic-to-kiro/convert-anthropic-request-to-kiro.js';
 import { extractSessionId } from '../../conversion/anthropic-to-kiro/conversation-id.js';
+import { describeKiroRequestShape } from '../../conversion/anthropic-to-kiro/describe-kiro-request-shape.js';
 import { isWebSearchRequest } from '../../conversion/web-search/is-web-search-request.js';
+import { ImproperlyFormedError } from '../../dispatch/classify-failure.js';
 import { executeWithFailover } from '../../dispatch/execute-with-failover.js';
 import type { GatewayServices } from '../../gateway/gateway-services.js';
 import type { AnthropicMessagesRequest } from '../../protocols/anthropic/messages-request.js';
@@ -102,6 +104,11 @@ async function dispatchAndRespond(
     const status = abort.signal.aborted ? 499 : isGatewayError(error) ? error.status : 500;
     recordOutcome(services, { ...outcomeBase, entry: undefined, status, firstByteAt: undefined, error });
     if (abort.signal.aborted) return;
+    if (error instanceof ImproperlyFormedError) {
+      // The hint the client gets promises this: the request's shape, never its content.
+      const shape = describeKiroRequestShape(conversion.request);
+      context.logger.warn({ shape }, 'Kiro rejected the request as improperly formed');
+    }
     throw error;
   }
   const { entry } = dispatched;

@@ -73,7 +73,8 @@ export async function writeKiroResponse(
   if (!streaming) {
     const events = translator.start();
     try {
-      for await (const event of decodeKiroStream(input.upstream.body)) events.push(...translator.push(event));
+      for await (const event of decodeKiroStream(input.upstream.body, { logger: context.logger }))
+        events.push(...translator.push(event));
       events.push(...translator.finish());
     } catch (error) {
       if (input.signal.aborted) return { status: 499, firstByteAt: undefined, usage: usage(), error };
@@ -97,7 +98,8 @@ export async function writeKiroResponse(
   let error: unknown;
   try {
     await emit(translator.start());
-    for await (const event of decodeKiroStream(input.upstream.body)) await emit(translator.push(event));
+    for await (const event of decodeKiroStream(input.upstream.body, { logger: context.logger }))
+      await emit(translator.push(event));
     await emit(translator.finish());
   } catch (failure) {
     error = failure;

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../shared/clock.js';
+import { OverloadedError, PermissionError, RateLimitError } from '../shared/errors.js';
+import type { CredentialSpec } from './credential.js';
+import { CredentialEntry, THROTTLED_REASON } from './credential-entry.js';
+import type { CredentialPool as Pool, ModelRequirement } from './credential-pool.js';
+import { CredentialPool } from './credential-pool.js';
+import type { SelectionPolicy } from './select-credential.js';
+
+const sonnet: ModelRequirement = { kiroModelId: 'claude-sonnet-4.6', family: 'sonnet' };
+const opus: ModelRequirement = { kiroModelId: 'claude-opus-4.6', family: 'opus' };
+
+function entry(id: number, overrides: Partial<CredentialSpec> = {}): CredentialEntry {
+  return new CredentialEntry(
+    {
+      id,
+      stateKey: `file:${id}`,
+      authMethod: 'social',
+      priority: 0,
+      authRegion: 'us-east-1',
+      apiRegion: 'us-east-1',
+      machineId: 'a'.repeat(64),
+      endpoint: 'ide',
+      proxy: undefined,
+      disabled: false,
+      origin: { kind: 'file', path: '/tmp/x.json' },
+      ...overrides,
+    },
+    {},
+  );
+}
+
+function pool(policy: SelectionPolicy, count = 3, clock = new ManualClock()): Pool {
+  return new CredentialPool(
+    Array.from({ length: count }, (_, index) => entry(index + 1)),
+    { clock, policy },
+  );
+}
+
+const pick = (target: Pool, sessionId?: string) => target.select({ model: sonnet, sessionId })?.id;
+
+describe('CredentialPool', () => {
+  it('sticky+round-robin: a returning session does not move the cursor, so new sessions still spread', () => {
+    const target = pool({ mode: 'round-robin', sticky: true });
+    expect(pick(target, 'a')).toBe(1);
+    expect(pick(target, 'b')).toBe(2);
+    expect(pick(target, 'a')).toBe(1);
+    expect(pick(target, 'c')).toBe(3);
+    expect(pick(target, 'b')).toBe(2);
+    expect(pick(target)).toBe(1);
+  });
+
+  it('sticky: an unavailable account releases its sessions to the mode, which rebinds them', () => {
+    const clock = new ManualClock();
+    const target = pool({ mode: 'priority', sticky: true }, 2, clock);
+    expect(pick(target, 's')).toBe(1);
+    target.get(1)!.coolDown(clock.now() + 1000, THROTTLED_REASON);
+    expect(pick(target, 's')).toBe(2);
+    clock.advance(1000);
+    expect(pick(target, 's')).toBe(2);
+  });
+
+  it('hasCandidate answers without moving the round-robin cursor', () => {
+    const target = pool({ mode: 'round-robin', sticky: false });
+    expect(target.hasCandidate({ model: sonnet })).toBe(true);
+    expect(target.hasCandidate({ model: sonnet, exclude: new Set([1, 2, 3]) })).toBe(false);
+    expect(pick(target)).toBe(1);
+  });
+
+  it('free plans are kept off Opus; only free accounts → permission error', () => {
+    const target = new CredentialPool([entry(1, { subscriptionTitle: 'KIRO FREE' }), entry(2)], {
+      clock: new ManualClock(),
+      policy: { mode: 'priority', sticky: false },
+    });
+    expect(target.select({ model: opus })?.id).toBe(2);
+    expect(target.select({ model: sonnet })?.id).toBe(1);
+    target.remove(2);
+    expect(target.select({ model: opus })).toBeUndefined();
+    expect(target.unavailableError({ model: opus })).toBeInstanceOf(PermissionError);
+  });
+
+  it('unavailableError: 429 only when every account rests for throttling, 529 otherwise', () => {
+    const clock = new ManualClock();
+    const now = clock.now();
+    const target = pool({ mode: 'priority', sticky: false }, 2, clock);
+    target.get(1)!.coolDown(now + 5000, THROTTLED_REASON);
+    target.get(2)!.coolDown(now + 9000, THROTTLED_REASON);
+    const throttled = target.unavailableError({ model: sonnet });
+    expect(throttled).toBeInstanceOf(RateLimitError);
+    expect(throttled.retryAfterSeconds).toBe(5);
+    target.get(2)!.coolDown(now + 9000, 'sustained upstream failures');
+    expect(target.unavailableError({ model: sonnet })).toBeInstanceOf(OverloadedError);
+    target.get(2)!.disable('suspended', 's', now);
+    const mixed = target.unavailableError({ model: sonnet });
+    expect(mixed).toBeInstanceOf(OverloadedError);
+    expect(mixed.message).toContain('1 cooling down, 1 disabled (suspended)');
+  });
+
+  it('unavailableError counts a cooldown that already ended as available', () => {
+    const clock = new ManualClock();
+    const target = pool({ mode: 'priority', sticky: false }, 2, clock);
+    target.get(1)!.coolDown(clock.now() + 1000, THROTTLED_REASON);
+    target.get(2)!.disable('suspended', 's', clock.now());
+    clock.advance(1000);
+    expect(target.unavailableError({ model: sonnet }).message).not.toContain('cooling');
+  });
+});
