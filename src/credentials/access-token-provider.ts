@@ -139,6 +139,9 @@ export class AccessTokenProvider {
       this.onRefreshFailure(entry, error);
       throw error;
     }
+    if (refreshed.refreshToken !== undefined && refreshed.refreshToken !== refreshToken) {
+      entry.retireRefreshToken(refreshToken);
+    }
     entry.tokens = {
       accessToken: refreshed.accessToken,
       refreshToken: refreshed.refreshToken ?? refreshToken,

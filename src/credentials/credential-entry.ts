@@ -8,8 +8,7 @@ export type DisabledReason =
   | 'invalid_client'
   | 'suspended'
   | 'quota_exhausted'
-  | 'too_many_failures'
-  | 'too_many_refresh_failures';
+  | 'too_many_failures';
 
 /** The cooling reason of a 429: only when every account rests for this reason is the answer 429, not 529. */
 export const THROTTLED_REASON = 'throttled (429)';
@@ -60,6 +59,8 @@ export class CredentialEntry {
   consecutiveFailures = 0;
   /** Credits metered since `usage` was fetched, so `quota` selection sees live balances. */
   creditsSinceSnapshot = 0;
+  /** Refresh tokens this account rotated away from (newest last, a few kept): never taken back from a reload. */
+  readonly retiredRefreshTokens: string[] = [];
   /** Kiro model ids this account was refused (FEATURE_NOT_SUPPORTED); not asked again until reload. */
   readonly deniedModels = new Set<string>();
 
@@ -97,6 +98,12 @@ export class CredentialEntry {
 
   disable(reason: DisabledReason, detail: string, now: number, until?: number): void {
     this.status = { kind: 'disabled', reason, detail, since: now, ...(until === undefined ? {} : { until }) };
+  }
+
+  /** Records a rotation, so a stale copy of the old token (a reload racing our write-back) is recognised. */
+  retireRefreshToken(token: string): void {
+    this.retiredRefreshTokens.push(token);
+    if (this.retiredRefreshTokens.length > 8) this.retiredRefreshTokens.shift();
   }
 
   coolDown(until: number, reason: string): void {

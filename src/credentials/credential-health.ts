@@ -34,13 +34,18 @@ export interface Completion {
   credits: number;
 }
 
-/** A request finished on this account (the stream ended, whatever the client saw). */
-export function recordSuccess(entry: CredentialEntry, completion: Completion): void {
-  entry.counters.successes += 1;
+/** Tokens and credits a request spent on this account, whether or not its stream completed. */
+export function recordUsage(entry: CredentialEntry, completion: Completion): void {
   entry.counters.inputTokens += completion.inputTokens;
   entry.counters.outputTokens += completion.outputTokens;
   entry.counters.credits += completion.credits;
   entry.creditsSinceSnapshot += completion.credits;
+}
+
+/** A request completed on this account: usage counted, failure streaks reset. */
+export function recordSuccess(entry: CredentialEntry, completion: Completion): void {
+  recordUsage(entry, completion);
+  entry.counters.successes += 1;
   entry.transientStreak = 0;
   entry.consecutiveFailures = 0;
 }

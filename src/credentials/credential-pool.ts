@@ -30,7 +30,7 @@ export interface CredentialPoolOptions {
   onChange?: (entry: CredentialEntry) => void;
 }
 
-const AUTO_HEALABLE = new Set(['too_many_failures', 'too_many_refresh_failures']);
+const AUTO_HEALABLE = new Set(['too_many_failures']);
 
 function formatWait(now: number, until: number): string {
   const minutes = Math.max(1, Math.ceil((until - now) / 60_000));
@@ -116,9 +116,20 @@ export class CredentialPool {
     // would hand the next new session an account another session already holds.
     const stickyHit = this.policyValue.sticky && chosen.id === stickyId;
     if (this.policyValue.mode === 'round-robin' && !stickyHit) this.lastRoundRobinId = chosen.id;
-    if (this.policyValue.sticky && request.sessionId)
+    if (this.policyValue.sticky && request.sessionId) {
+      this.sticky.delete(request.sessionId);
       this.sticky.set(request.sessionId, { id: chosen.id, at: now });
+      this.forgetIdleSessions(now - ttl);
+    }
     return this.byId.get(chosen.id);
+  }
+
+  /** Bindings are kept in last-use order, so idle ones sit at the front. */
+  private forgetIdleSessions(before: number): void {
+    for (const [session, binding] of this.sticky) {
+      if (binding.at >= before) break;
+      this.sticky.delete(session);
+    }
   }
 
   /** Whether `select` would find an account, without choosing one (no round-robin or sticky side effects). */

@@ -5,7 +5,7 @@ import type { HealthSettings } from '../credentials/credential-health.js';
 import { applyFailure } from '../credentials/credential-health.js';
 import type { CredentialPool, ModelRequirement } from '../credentials/credential-pool.js';
 import type { Clock } from '../shared/clock.js';
-import { ApiError, OverloadedError, RateLimitError } from '../shared/errors.js';
+import { ApiError, OverloadedError, PermissionError, RateLimitError } from '../shared/errors.js';
 import type { GatewayError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { KiroCallContext } from '../upstream/kiro-client.js';
@@ -52,6 +52,10 @@ function finalError(last: FailureAction | undefined, fallback: GatewayError): Ga
       : new ApiError(`Kiro is not responding; retries exhausted (${last.detail})`);
   }
   if (last?.kind === 'cool-down') return new RateLimitError(`Kiro throttled every attempt (${last.detail})`);
+  // Kiro refused the account itself (e.g. a profile it may not use): retrying will not help.
+  if (last?.kind === 'account-failure' || last?.kind === 'model-not-allowed') {
+    return new PermissionError(`Kiro refused the request for every account tried: ${last.detail}`);
+  }
   return fallback;
 }
 
@@ -137,6 +141,7 @@ export async function executeWithFailover<T>(
         action.kind === 'refresh-and-retry'
           ? { kind: 'account-failure', detail: 'bearer token still invalid after refresh' }
           : action;
+      lastAction = effective;
       if (applyFailure(entry, effective, clock.now(), deps.health, request.model.kiroModelId)) {
         logger.warn({ credential, status: entry.status }, 'credential status changed');
       }

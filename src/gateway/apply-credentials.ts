@@ -49,8 +49,13 @@ function update(entry: CredentialEntry, credential: LoadedCredential, now: numbe
     machineId: credential.spec.origin.kind === 'file' ? credential.spec.machineId : machineId,
   };
   const fileToken = credential.tokens.refreshToken;
-  if (fileToken && fileToken !== entry.tokens.refreshToken) {
-    // Someone put a new refresh token in the file (our own write-backs carry the one we hold).
+  if (
+    fileToken &&
+    fileToken !== entry.tokens.refreshToken &&
+    !entry.retiredRefreshTokens.includes(fileToken)
+  ) {
+    // Someone put a new refresh token in the file. Our own write-backs carry the one we hold, and a
+    // read that raced a write-back carries one we rotated away from: neither replaces ours.
     entry.tokens = { ...credential.tokens };
     entry.consecutiveRefreshFailures = 0;
     if (

@@ -12,6 +12,7 @@ import { CredentialPool } from '../credentials/credential-pool.js';
 import type { DispatchDependencies } from '../dispatch/execute-with-failover.js';
 import { createRequestListener } from '../http/create-request-listener.js';
 import type { Clock, IdGenerator } from '../shared/clock.js';
+import { ConfigError } from '../shared/errors.js';
 import { randomId, systemClock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { AccountStateStore } from '../storage/account-state-store.js';
@@ -21,7 +22,9 @@ import { openGatewayDatabase } from '../storage/gateway-database.js';
 import { RequestLogStore } from '../storage/request-log-store.js';
 import { warmTokenizer } from '../tokens/claude-tokenizer.js';
 import { HttpDispatchers } from '../upstream/http-dispatchers.js';
+import type { DispatcherOptions } from '../upstream/http-dispatchers.js';
 import { KiroClient } from '../upstream/kiro-client.js';
+import type { KiroClientOptions } from '../upstream/kiro-client.js';
 import { buildRouter } from './build-router.js';
 import { createCredentialEntry } from './create-credential-entry.js';
 import { createRefresher } from './create-refresher.js';
@@ -54,35 +57,49 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-/** Wires config, credentials, storage, upstream client, pool and routes into one server. */
-export function createGateway(options: CreateGatewayOptions): Gateway {
-  let config = options.config;
-  const clock = options.clock ?? systemClock;
-  const newId = options.newId ?? randomId;
-  const { logger } = options;
-  const dispatchers = new HttpDispatchers({
+function dispatcherOptions(config: Config, extraCaCertsFile: string | undefined): DispatcherOptions {
+  return {
     tlsBackend: config.tlsBackend,
     caCertificates: config.caCertificates,
-    extraCaCertsFile: options.extraCaCertsFile,
+    extraCaCertsFile,
     globalProxy: globalProxyOf(config),
-  });
-  const client = new KiroClient({
+  };
+}
+
+/** The upstream client settings a config.json reload may change. */
+function clientSettings(config: Config): Omit<KiroClientOptions, 'dispatchers' | 'newId' | 'now'> {
+  return {
     urls: config,
     identity: {
       kiroVersion: config.kiroVersion,
       nodeVersion: config.nodeVersion,
       systemVersion: config.systemVersion,
     },
-    dispatchers,
-    newId,
-    now: () => clock.now(),
     headersTimeoutMs: config.upstreamHeadersTimeoutSeconds * 1000,
     idleTimeoutMs: config.upstreamIdleTimeoutSeconds * 1000,
-  });
+  };
+}
+
+function openDatabase(dataDir: string): SqliteDatabase {
+  try {
+    return openGatewayDatabase(dataDir);
+  } catch (error) {
+    throw new ConfigError('config.json', [`dataDir: cannot use ${dataDir}: ${(error as Error).message}`]);
+  }
+}
+
+/** Wires config, credentials, storage, upstream client, pool and routes into one server. */
+export function createGateway(options: CreateGatewayOptions): Gateway {
+  let config = options.config;
+  const clock = options.clock ?? systemClock;
+  const newId = options.newId ?? randomId;
+  const { logger } = options;
+  let dispatchers = new HttpDispatchers(dispatcherOptions(config, options.extraCaCertsFile));
+  const client = new KiroClient({ ...clientSettings(config), dispatchers, newId, now: () => clock.now() });
   const ownsDatabase = options.database === undefined || options.database === ':memory:';
   const db =
     options.database === undefined || options.database === ':memory:'
-      ? openGatewayDatabase(options.database ?? config.dataDir)
+      ? openDatabase(options.database ?? config.dataDir)
       : options.database;
   const stateStore = new AccountStateStore(db, () => clock.now());
   const requestLog = new RequestLogStore(db, config.requestLogSize);
@@ -167,7 +184,21 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
       });
     },
     applyConfig(next) {
+      const previous = config;
       config = next;
+      const transport = (value: Config) => JSON.stringify(dispatcherOptions(value, options.extraCaCertsFile));
+      if (transport(previous) !== transport(next)) {
+        const old = dispatchers;
+        dispatchers = new HttpDispatchers(dispatcherOptions(next, options.extraCaCertsFile));
+        client.reconfigure({ dispatchers });
+        // Streams still running on the old connections finish first; close() waits for them.
+        old
+          .close()
+          .catch((error: unknown) =>
+            logger.warn({ error: (error as Error).message }, 'closing old connections'),
+          );
+      }
+      client.reconfigure(clientSettings(next));
       pool.setPolicy(next.loadBalancingMode);
       dispatch.health = { ...DEFAULT_HEALTH, cooldownMs: next.cooldownSeconds * 1000 };
       dispatch.maxAttemptsPerAccount = next.maxAttemptsPerAccount;

@@ -58,10 +58,12 @@ export async function runGateway(options: RunGatewayOptions): Promise<RunningGat
   };
   const credentials = await loadCredentials({ ...credentialsOptions, config: loaded.config });
   if (credentials.credentials.length === 0) {
-    logger.warn(
-      `No Kiro credentials configured. Add accounts to ${credentials.filePath} (kiro.rs format, see README), ` +
-        'or set REFRESH_TOKEN (social) / REFRESH_TOKEN + CLIENT_ID + CLIENT_SECRET (IdC) / KIRO_API_KEY. ' +
-        'Requests are answered with 503 until then; the file is picked up without a restart.',
+    // loadCredentials has logged it; say it once more where a person starting kirogate looks.
+    options.stdout.write(
+      `\nNo Kiro credentials yet. Add an account to ${credentials.filePath}, e.g.\n` +
+        '  [{"refreshToken": "aor…", "authMethod": "social"}]\n' +
+        'or set REFRESH_TOKEN (+ CLIENT_ID and CLIENT_SECRET for IdC), KIRO_API_KEY or KIRO_AUTH_TOKEN. ' +
+        'The file is picked up without a restart; until then requests get 503.\n\n',
     );
   }
   const gateway = createGateway({

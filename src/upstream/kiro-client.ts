@@ -83,7 +83,12 @@ interface SendOptions {
 
 /** The typed upstream API (protocol §1.1). One instance serves every credential. */
 export class KiroClient {
-  constructor(private readonly options: KiroClientOptions) {}
+  constructor(private options: KiroClientOptions) {}
+
+  /** Applies new settings (hot reload); requests already under way finish with the old ones. */
+  reconfigure(next: Partial<Omit<KiroClientOptions, 'newId' | 'now'>>): void {
+    this.options = { ...this.options, ...next };
+  }
 
   async generateAssistantResponse(
     context: KiroCallContext,

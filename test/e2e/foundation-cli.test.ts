@@ -43,10 +43,9 @@ describe('first run with no files at all', () => {
     const saved = JSON.parse(await readFile(configPath, 'utf8')) as { apiKey?: string };
     expect(saved.apiKey).toBe(printed);
     expect((await stat(configPath)).mode & 0o777).toBe(0o600);
-    // how to add credentials (logged to stderr): the file to create and the environment alternatives
-    await first.cli.waitFor(
-      /No Kiro credentials configured\. Add accounts to .*credentials\.json.*REFRESH_TOKEN/,
-    );
+    // how to add credentials, printed for the person starting it: the file and the env alternatives
+    await first.cli.waitFor(/No Kiro credentials yet\. Add an account to .*credentials\.json/);
+    expect(first.cli.stdout()).toMatch(/REFRESH_TOKEN .*KIRO_API_KEY or KIRO_AUTH_TOKEN/);
 
     const health = await fetch(`${first.url}/health`);
     expect(await health.json()).toMatchObject({ status: 'no-credentials' });

@@ -198,6 +198,19 @@ describe('hard case 6: upstream error taxonomy', () => {
         (await stack.anthropic.messages.create(request('other model', 'claude-haiku-4-5'))).stop_reason,
       ).toBe('end_turn');
     });
+    it('another 403 (e.g. a profile the account may not use) → 403 permission_error naming Kiro’s reason, not a retryable 529', async () => {
+      const body = {
+        __type: 'com.amazon.aws.codewhisperer#AccessDeniedException',
+        message: 'User is not authorized to make this call.',
+      };
+      const result = await failWith({ status: 403, body }, 'forever');
+      expect(result.status).toBe(403);
+      expect(result.error.type).toBe('permission_error');
+      expect(result.error.message).toContain('User is not authorized to make this call.');
+      expect(result.calls).toBe(1);
+      expect(account().status.kind).toBe('active');
+      stack.sim.clearScripts();
+    });
   });
 
   describe('transient failures before the first byte', () => {

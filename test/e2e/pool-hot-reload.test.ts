@@ -115,6 +115,21 @@ describe('hot reload', () => {
     expect(await serves(3)).toEqual({ [simId(1)]: 3 });
   });
 
+  it('upstream settings in config.json (kiroVersion, nodeVersion) apply to the next request', async () => {
+    await editConfig((config) => ({ ...config, kiroVersion: '0.99.1', nodeVersion: '24.0.0' }));
+    await eventually(async () => {
+      stack.sim.resetStats();
+      expect((await postMessage(stack, 'after the version change')).status).toBe(200);
+      const chat = stack.sim.stats.requests.find((request) =>
+        request.path.endsWith('/generateAssistantResponse'),
+      );
+      expect(chat?.headers['x-amz-user-agent']).toMatch(
+        /^aws-sdk-js\/1\.0\.34 KiroIDE-0\.99\.1-[0-9a-f]{64}$/,
+      );
+      expect(chat?.headers['user-agent']).toContain('md/nodejs#24.0.0');
+    });
+  });
+
   it('invalid JSON in credentials.json is rejected with a logged reason; the pool keeps working', async () => {
     const mark = logs.records().length;
     const pool = stack.gateway.services.pool.list();

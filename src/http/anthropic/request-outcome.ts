@@ -1,5 +1,5 @@
 import type { CredentialEntry } from '../../credentials/credential-entry.js';
-import { recordSuccess } from '../../credentials/credential-health.js';
+import { recordSuccess, recordUsage } from '../../credentials/credential-health.js';
 import type { GatewayServices } from '../../gateway/gateway-services.js';
 import { isGatewayError } from '../../shared/errors.js';
 
@@ -23,7 +23,9 @@ export function recordOutcome(services: GatewayServices, outcome: RequestOutcome
   const now = services.clock.now();
   const { entry, usage, error } = outcome;
   if (entry && usage) {
-    recordSuccess(entry, usage);
+    // A stream that failed after it began still spent tokens, but is no success for the account.
+    if (error === undefined) recordSuccess(entry, usage);
+    else recordUsage(entry, usage);
     services.pool.changed(entry);
   }
   services.requestLog?.append({
