@@ -10,7 +10,7 @@ const USAGE = `kirogate: Anthropic Messages API gateway for Claude through Kiro 
 
 Usage:
   kirogate [-c|--config config.json] [--credentials credentials.json]
-  kirogate simulator [--port 8990] [--host 127.0.0.1]
+  kirogate simulator [--port 8990] [--host 127.0.0.1] [--keep-alive-timeout ms]
   kirogate demo
 
 Environment: KIROGATE_CONFIG, KIROGATE_CREDENTIALS, HOST, PORT, API_KEY, REGION, REFRESH_TOKEN,
@@ -41,6 +41,7 @@ async function main(argv: string[]): Promise<void> {
       credentials: { type: 'string' },
       port: { type: 'string' },
       host: { type: 'string' },
+      'keep-alive-timeout': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -57,6 +58,9 @@ async function main(argv: string[]): Promise<void> {
       host: values.host ?? '127.0.0.1',
       logger,
       stdout: process.stdout,
+      ...(values['keep-alive-timeout'] === undefined
+        ? {}
+        : { simulator: { keepAliveTimeoutMs: Number(values['keep-alive-timeout']) } }),
     });
     onSignals(() => handle.close(), logger);
     return;

@@ -9,6 +9,7 @@ import type { RunningGateway } from '../gateway/run-gateway.js';
 import { runGateway } from '../gateway/run-gateway.js';
 import type { Logger } from '../shared/logger.js';
 import { KiroSimulator } from '../simulator/kiro-simulator.js';
+import { simulatorBaseUrls } from '../simulator/run-simulator-cli.js';
 
 export interface DemoOptions {
   logger: Logger;
@@ -75,11 +76,7 @@ export async function runDemo(
   const sim = simulator.url;
   const config = {
     apiKey,
-    apiBaseUrl: sim,
-    runtimeBaseUrl: `${sim}/runtime`,
-    managementBaseUrl: `${sim}/management`,
-    authBaseUrl: sim,
-    oidcBaseUrl: sim,
+    ...simulatorBaseUrls(sim),
     dataDir: join(dir, 'data'),
     logLevel: 'warn',
   };

@@ -10,6 +10,7 @@ export class SseStream {
   private lastWriteAt = Date.now();
   private readonly timer: NodeJS.Timeout;
   private closed = false;
+  private wrote = false;
 
   constructor(
     private readonly response: ServerResponse,
@@ -23,7 +24,11 @@ export class SseStream {
       'x-accel-buffering': 'no',
       ...headers,
     });
-    response.flushHeaders();
+    // The headers leave with the first event when one is written at once (one packet, not two);
+    // otherwise (buffered /cc/v1 streams) they are flushed on their own right after.
+    process.nextTick(() => {
+      if (!this.wrote && !this.isClosed) response.flushHeaders();
+    });
     const tick = Math.min(1000, pingIntervalMs);
     this.timer = setInterval(() => {
       if (Date.now() - this.lastWriteAt >= this.pingIntervalMs) void this.write(PING);
@@ -40,6 +45,7 @@ export class SseStream {
   write(text: string): Promise<void> {
     if (this.isClosed || text.length === 0) return Promise.resolve();
     this.lastWriteAt = Date.now();
+    this.wrote = true;
     if (this.response.write(text)) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {

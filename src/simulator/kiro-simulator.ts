@@ -64,7 +64,7 @@ export class KiroSimulator implements SimulatorControl {
       shutdown: shutdown.signal,
     };
     for (const account of options.accounts ?? []) context.tokens.add(account);
-    const server = createServer();
+    const server = createServer({ keepAliveTimeout: resolved.keepAliveTimeoutMs });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(resolved.port, resolved.host, () => {

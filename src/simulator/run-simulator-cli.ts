@@ -20,6 +20,17 @@ export interface SimulatorCliHandle {
   close(): Promise<void>;
 }
 
+/** The config.json base URLs that point a gateway at a simulator listening on `url`. */
+export function simulatorBaseUrls(url: string) {
+  return {
+    apiBaseUrl: url,
+    runtimeBaseUrl: `${url}/runtime`,
+    managementBaseUrl: `${url}/management`,
+    authBaseUrl: url,
+    oidcBaseUrl: url,
+  };
+}
+
 export function simulatorBanner(url: string): string {
   return [
     `Kiro simulator listening on ${url}`,

@@ -57,6 +57,8 @@ export interface SimulatorOptions {
   webSearch?: WebSearchConfig;
   /** Serve /__sim/ control routes; default true. */
   controlRoutes?: boolean;
+  /** How long an idle keep-alive connection stays open; default 5000 (Node's). */
+  keepAliveTimeoutMs?: number;
 }
 
 export type ResolvedSimulatorOptions = Required<
@@ -90,5 +92,6 @@ export function resolveSimulatorOptions(options: SimulatorOptions): ResolvedSimu
     requireProfileArnForIdcManagement: options.requireProfileArnForIdcManagement ?? true,
     recordLimit: options.recordLimit ?? 50,
     controlRoutes: options.controlRoutes ?? true,
+    keepAliveTimeoutMs: options.keepAliveTimeoutMs ?? 5000,
   };
 }

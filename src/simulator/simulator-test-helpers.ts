@@ -1,12 +1,12 @@
 // Shared by the simulator's tests: request fixtures, an HTTP client and image bytes.
 
-import { crc32 } from 'node:zlib';
 import type { KiroGenerateRequest } from '../upstream/kiro-request.js';
 import { decodeKiroStream } from '../upstream/event-stream/decode-kiro-stream.js';
 import type { KiroEvent } from '../upstream/event-stream/kiro-event.js';
 import type { KiroSimulator } from './kiro-simulator.js';
 import type { SimAccount } from './sim-account.js';
 import { DEFAULT_SOCIAL_PROFILE_ARN } from './sim-account.js';
+import { buildPngHeaderOnly, jpegBase64 } from '../../test/helpers/test-images.js';
 
 /** The hand-written request of protocol §3.8, exactly. */
 export function wellFormedExample(): KiroGenerateRequest {
@@ -138,31 +138,12 @@ export async function bodyBytes(response: Response): Promise<Uint8Array> {
   return new Uint8Array(await response.arrayBuffer());
 }
 
-function pngChunk(type: string, data: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const typed = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(typed));
-  return Buffer.concat([length, typed, crc]);
-}
-
-/** A PNG whose header declares `width` × `height` (enough for sniffing). */
-export function pngBase64(width: number, height: number): string {
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header[8] = 8;
-  header[9] = 6;
-  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return Buffer.concat([signature, pngChunk('IHDR', header), pngChunk('IEND', Buffer.alloc(0))]).toString(
-    'base64',
-  );
-}
+/** A PNG whose header declares `width` × `height` (enough for sniffing, cheap at any size). */
+export const pngBase64 = (width: number, height: number): string =>
+  buildPngHeaderOnly(width, height).toString('base64');
 
 /** A 1×1 JPEG. */
-export const JPEG_1X1 =
-  '/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////////////////////////////////wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/aAAgBAQABPxA=';
+export const JPEG_1X1 = jpegBase64(1, 1);
 
 export function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('hex');

@@ -1,7 +1,7 @@
 import type * as TokenizerModule from '@anthropic-ai/tokenizer';
 import { describe, expect, it, vi } from 'vitest';
 import type { KiroGenerateRequest, KiroHistoryItem } from '../upstream/kiro-request.js';
-import { buildJpeg, buildPng } from './__fixtures__/build-test-images.js';
+import { buildJpeg, buildPng } from '../../test/helpers/test-images.js';
 import { countKiroRequestTokens } from './count-kiro-request-tokens.js';
 
 // Counts every call into the real Claude tokenizer (the module-level tokenizer is created once).

@@ -5,7 +5,7 @@ import type {
   KiroToolSpecification,
   KiroUserInputMessage,
 } from '../upstream/kiro-request.js';
-import { buildPng } from './__fixtures__/build-test-images.js';
+import { buildPng } from '../../test/helpers/test-images.js';
 import { countTextTokens } from './claude-tokenizer.js';
 import {
   KIRO_HIDDEN_PROMPT_TOKENS,
@@ -177,7 +177,10 @@ describe('countKiroRequestTokens', () => {
   });
 
   it('never counts base64 as text: a 1 MB image costs what its pixels cost', () => {
-    const huge = { format: 'png' as const, source: { bytes: buildPng(2000, 1500, true).toString('base64') } };
+    const huge = {
+      format: 'png' as const,
+      source: { bytes: buildPng(2000, 1500, { noise: true }).toString('base64') },
+    };
     expect(huge.source.bytes.length).toBeGreaterThan(1_000_000);
     const text = countKiroRequestTokens(kiroRequest(user('Describe')));
     expect(countKiroRequestTokens(kiroRequest(user('Describe', { images: [huge] }))) - text).toBe(1564);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildPng, buildPngHeaderOnly } from './__fixtures__/build-test-images.js';
+import { buildPng, buildPngHeaderOnly } from '../../test/helpers/test-images.js';
 import {
   HIGH_RESOLUTION_IMAGE_LIMITS,
   STANDARD_IMAGE_LIMITS,
@@ -70,7 +70,7 @@ describe('countImageTokens', () => {
 
   it('depends on pixels only, not on the length of the base64', () => {
     const small = buildPng(1000, 1000).toString('base64');
-    const noisy = buildPng(1000, 1000, true).toString('base64');
+    const noisy = buildPng(1000, 1000, { noise: true }).toString('base64');
     expect(noisy.length).toBeGreaterThan(small.length * 50);
     expect(countImageTokens(noisy)).toBe(countImageTokens(small));
   });

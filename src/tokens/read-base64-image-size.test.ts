@@ -7,7 +7,7 @@ import {
   buildPng,
   buildPngHeaderOnly,
   buildWebp,
-} from './__fixtures__/build-test-images.js';
+} from '../../test/helpers/test-images.js';
 import { readBase64ImageSize } from './read-base64-image-size.js';
 
 const base64 = (bytes: Buffer) => bytes.toString('base64');
@@ -39,7 +39,7 @@ describe('readBase64ImageSize', () => {
   });
 
   it('decodes only small slices of a large image, never the whole base64', () => {
-    const png = base64(buildPng(1200, 900, true));
+    const png = base64(buildPng(1200, 900, { noise: true }));
     const jpeg = base64(buildJpeg(1200, 900, 3));
     expect(png.length + jpeg.length).toBeGreaterThan(1_000_000);
     const from = vi.spyOn(Buffer, 'from');

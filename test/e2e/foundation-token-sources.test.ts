@@ -11,7 +11,8 @@ import type { RunningGateway } from '../../src/gateway/run-gateway.js';
 import { createSilentLogger } from '../../src/shared/logger.js';
 import { KiroSimulator } from '../../src/simulator/kiro-simulator.js';
 import type { Stack } from '../helpers/start-stack.js';
-import { TEST_API_KEY, simulatorUrls, startStack } from '../helpers/start-stack.js';
+import { simulatorBaseUrls } from '../../src/simulator/run-simulator-cli.js';
+import { TEST_API_KEY, startStack } from '../helpers/start-stack.js';
 
 const REFRESH_TOKEN = `aorIdC${'x'.repeat(120)}`;
 const CLIENT_ID = 'client-id-for-env';
@@ -67,7 +68,7 @@ describe('env IdC credentials (REFRESH_TOKEN + CLIENT_ID + CLIENT_SECRET)', () =
     });
     await writeFile(
       join(dir, 'config.json'),
-      JSON.stringify({ apiKey: TEST_API_KEY, dataDir: join(dir, 'data'), ...simulatorUrls(sim.url) }),
+      JSON.stringify({ apiKey: TEST_API_KEY, dataDir: join(dir, 'data'), ...simulatorBaseUrls(sim.url) }),
     );
   });
   afterEach(async () => {

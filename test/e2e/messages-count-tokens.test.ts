@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countRequestInputTokens } from '../../src/simulator/context-usage.js';
 import { KIRO_HIDDEN_PROMPT_TOKENS } from '../../src/tokens/count-kiro-request-tokens.js';
 import { collectSse, messageDelta, messageStart } from '../helpers/collect-sse.js';
-import { pngBase64 } from '../helpers/png-image.js';
+import { pngBase64 } from '../helpers/test-images.js';
 import type { Stack } from '../helpers/start-stack.js';
 import { startStack } from '../helpers/start-stack.js';
 import { lastChatBody } from '../helpers/upstream-requests.js';
@@ -159,7 +159,7 @@ describe('hard case 8: count_tokens and token accounting parity', () => {
     const imageCost = async (data: string) =>
       (await count({ model: MODEL, messages: [imageMessage(data)] })) - textOnly;
     const tiny = pngBase64(2, 2);
-    const paddedTiny = pngBase64(2, 2, 60_000);
+    const paddedTiny = pngBase64(2, 2, { paddingBytes: 60_000 });
     const large = pngBase64(1000, 1000);
     expect(paddedTiny.length).toBeGreaterThan(large.length * 10);
     expect(await imageCost(tiny)).toBe(1);

@@ -2,7 +2,7 @@
 // clearly) and the body-size guard trims oldest history or answers prompt-too-long.
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tinyJpegBase64, tinyPngBase64 } from '../../src/conversion/anthropic-to-kiro/test-images.js';
+import { jpegBase64, pngBase64 } from '../helpers/test-images.js';
 import { postJson } from '../helpers/collect-sse.js';
 import type { Stack } from '../helpers/start-stack.js';
 import { startStack } from '../helpers/start-stack.js';
@@ -17,8 +17,8 @@ import {
 type MessageParam = Anthropic.MessageParam;
 
 const MODEL = 'claude-sonnet-4-6';
-const PNG = tinyPngBase64();
-const JPEG = tinyJpegBase64();
+const PNG = pngBase64(2, 2);
+const JPEG = jpegBase64(8, 8);
 const LIMIT = 20_000;
 const READ_TOOL: Anthropic.Tool = {
   name: 'Read',

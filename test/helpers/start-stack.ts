@@ -15,6 +15,7 @@ import { createSilentLogger } from '../../src/shared/logger.js';
 import type { Logger } from '../../src/shared/logger.js';
 import { CredentialsFileRegistry } from '../../src/storage/credentials-file.js';
 import { KiroSimulator } from '../../src/simulator/kiro-simulator.js';
+import { simulatorBaseUrls } from '../../src/simulator/run-simulator-cli.js';
 import type { AddAccountOptions, SimAccount } from '../../src/simulator/sim-account.js';
 import type { SimulatorOptions } from '../../src/simulator/simulator-options.js';
 
@@ -76,17 +77,6 @@ function credentialEntry(
   return { ...base, ...extra };
 }
 
-/** Points every upstream base URL at the simulator. */
-export function simulatorUrls(url: string): Partial<ConfigFile> {
-  return {
-    apiBaseUrl: url,
-    runtimeBaseUrl: `${url}/runtime`,
-    managementBaseUrl: `${url}/management`,
-    authBaseUrl: url,
-    oidcBaseUrl: url,
-  };
-}
-
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const logger = options.logger ?? createSilentLogger();
   const sim = await KiroSimulator.start({
@@ -110,7 +100,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     port: 0,
     dataDir: join(dir, 'data'),
     logLevel: 'silent',
-    ...simulatorUrls(sim.url),
+    ...simulatorBaseUrls(sim.url),
     ...options.config,
   };
   await writeFile(configPath, `${JSON.stringify(configFile, null, 2)}\n`, { mode: 0o600 });

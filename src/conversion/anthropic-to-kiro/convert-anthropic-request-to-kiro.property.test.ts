@@ -5,7 +5,7 @@ import { sequentialIds } from '../../shared/clock.js';
 import { InvalidRequestError, PromptTooLongError } from '../../shared/errors.js';
 import type { ConversionContext } from './conversion-context.js';
 import { convertAnthropicRequestToKiro } from './convert-anthropic-request-to-kiro.js';
-import { tinyJpegBase64, tinyPngBase64 } from './test-images.js';
+import { jpegBase64, pngBase64 } from '../../../test/helpers/test-images.js';
 import { validateKiroRequest } from './validate-kiro-request.js';
 
 // Random messy Anthropic histories: the converted request must always satisfy the upstream's rules.
@@ -13,7 +13,7 @@ import { validateKiroRequest } from './validate-kiro-request.js';
 const LONG_NAME = 'mcp__plugin_some-marketplace_server__a_very_long_tool_name_that_exceeds_limits';
 const TOOL_NAMES = ['Read', 'Bash', 'read', LONG_NAME, 'get_weather', 'Undeclared'];
 const IDS = ['toolu_1', 'toolu_2', 'toolu_3', 'toolu_4', ''];
-const images = [tinyPngBase64(), tinyJpegBase64()];
+const images = [pngBase64(2, 2), jpegBase64(8, 8)];
 
 const text = fc.constantFrom(
   '',

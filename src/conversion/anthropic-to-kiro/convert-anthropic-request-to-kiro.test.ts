@@ -9,7 +9,7 @@ import type { KiroHistoryItem } from '../../upstream/kiro-request.js';
 import type { ConversionContext } from './conversion-context.js';
 import { convertAnthropicRequestToKiro } from './convert-anthropic-request-to-kiro.js';
 import { CHUNKED_WRITE_POLICY } from './system-prompt.js';
-import { tinyJpegBase64, tinyPngBase64 } from './test-images.js';
+import { jpegBase64, pngBase64 } from '../../../test/helpers/test-images.js';
 import { validateKiroRequest } from './validate-kiro-request.js';
 
 function context(overrides: Partial<ConversionContext> = {}): ConversionContext {
@@ -238,8 +238,8 @@ describe('convertAnthropicRequestToKiro', () => {
   });
 
   it('sends images with the format sniffed from the bytes, in history, current turn and tool results', () => {
-    const png = tinyPngBase64();
-    const jpeg = tinyJpegBase64();
+    const png = pngBase64(2, 2);
+    const jpeg = jpegBase64(8, 8);
     const result = convert({
       tools: [{ name: 'shot', description: 'Shot', input_schema: { type: 'object', properties: {} } }],
       messages: [

@@ -6,16 +6,20 @@ import { describeKiroRequestShape } from '../../conversion/anthropic-to-kiro/des
 import { isWebSearchRequest } from '../../conversion/web-search/is-web-search-request.js';
 import { ImproperlyFormedError } from '../../dispatch/classify-failure.js';
 import { executeWithFailover } from '../../dispatch/execute-with-failover.js';
+import type { CredentialEntry } from '../../credentials/credential-entry.js';
 import type { GatewayServices } from '../../gateway/gateway-services.js';
 import type { AnthropicMessagesRequest } from '../../protocols/anthropic/messages-request.js';
 import { parseMessagesRequest } from '../../protocols/anthropic/messages-request.js';
 import { isGatewayError } from '../../shared/errors.js';
 import { countKiroRequestTokens } from '../../tokens/count-kiro-request-tokens.js';
+import type { KiroCallContext } from '../../upstream/kiro-client.js';
 import type { KiroGenerateRequest } from '../../upstream/kiro-request.js';
 import { requireApiKey } from '../api-key-auth.js';
 import { readJsonBody } from '../read-json-body.js';
 import type { RouteContext, RouteHandler } from '../router.js';
+import type { RequestOutcome } from './request-outcome.js';
 import { recordOutcome } from './request-outcome.js';
+import type { KiroResponseInput } from './write-kiro-response.js';
 import { writeKiroResponse } from './write-kiro-response.js';
 import { handleWebSearch } from './web-search-route.js';
 
@@ -65,8 +69,14 @@ export function messagesHandler(services: GatewayServices, variant: MessagesVari
     const conversion = convertAnthropicRequestToKiro(request, conversionContext(services));
     if (conversion.warnings.length > 0)
       context.logger.debug({ warnings: conversion.warnings }, 'request adjusted');
-    await dispatchAndRespond(services, context, request, conversion, { ...variant, startedAt });
+    // Returned, not awaited: this frame (holding the request) ends before the stream does.
+    return dispatchAndRespond(services, context, request, conversion, { ...variant, startedAt });
   };
+}
+
+/** In its own scope, so the closure pins only the Kiro body (until dispatch), not the caller's locals. */
+function upstreamCall(services: GatewayServices, body: KiroGenerateRequest) {
+  return (call: KiroCallContext) => services.client.generateAssistantResponse(call, body);
 }
 
 async function dispatchAndRespond(
@@ -92,7 +102,7 @@ async function dispatchAndRespond(
   const dispatching = executeWithFailover(
     services.dispatch,
     { model: conversion.model, sessionId: extractSessionId(request), signal: abort.signal },
-    (call) => services.client.generateAssistantResponse(call, conversion.request),
+    upstreamCall(services, conversion.request),
   );
   // Keep the rejection handled while the estimate runs; it is awaited just below.
   dispatching.catch(() => undefined);
@@ -111,18 +121,34 @@ async function dispatchAndRespond(
     }
     throw error;
   }
-  const { entry } = dispatched;
+  // Only what the response needs goes on, so the request and its Kiro body are garbage during a
+  // stream that may last minutes (at 500 streams they were most of the gateway's live heap).
+  const response: KiroResponseInput = {
+    model: request.model,
+    stream: request.stream === true,
+    contextWindow: conversion.model.contextWindow,
+    thinking: conversion.thinking.mode !== 'off',
+    toolNameMap: conversion.toolNameMap,
+    upstream: dispatched.result,
+    inputTokens,
+    buffered: variant.buffered,
+    messageId: newMessageId(),
+    signal: abort.signal,
+  };
+  return respond(services, context, dispatched.entry, response, outcomeBase, onClose);
+}
+
+async function respond(
+  services: GatewayServices,
+  context: RouteContext,
+  entry: CredentialEntry,
+  input: KiroResponseInput,
+  outcomeBase: Omit<RequestOutcome, 'entry' | 'status' | 'firstByteAt'>,
+  onClose: () => void,
+): Promise<void> {
   entry.inFlight += 1;
   try {
-    const result = await writeKiroResponse(services, context, {
-      request,
-      conversion,
-      upstream: dispatched.result,
-      inputTokens,
-      buffered: variant.buffered,
-      messageId: newMessageId(),
-      signal: abort.signal,
-    });
+    const result = await writeKiroResponse(services, context, input);
     recordOutcome(services, { ...outcomeBase, entry, ...result });
   } finally {
     entry.inFlight -= 1;

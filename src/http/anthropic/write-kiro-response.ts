@@ -1,10 +1,8 @@
-import type { ConversionResult } from '../../conversion/anthropic-to-kiro/convert-anthropic-request-to-kiro.js';
 import { aggregateMessage } from '../../conversion/kiro-to-anthropic/aggregate-message.js';
 import type { StreamFailure } from '../../conversion/kiro-to-anthropic/kiro-to-anthropic-translator.js';
 import { KiroToAnthropicTranslator } from '../../conversion/kiro-to-anthropic/kiro-to-anthropic-translator.js';
 import { patchMessageStartInputTokens } from '../../conversion/kiro-to-anthropic/patch-message-start-input-tokens.js';
 import type { GatewayServices } from '../../gateway/gateway-services.js';
-import type { AnthropicMessagesRequest } from '../../protocols/anthropic/messages-request.js';
 import type { AnthropicStreamEvent } from '../../protocols/anthropic/stream-events.js';
 import { encodeSseEvent } from '../../protocols/anthropic/encode-sse-event.js';
 import { countTextTokens } from '../../tokens/claude-tokenizer.js';
@@ -17,8 +15,15 @@ import { SseStream } from '../sse-stream.js';
 import type { RequestOutcome } from './request-outcome.js';
 
 export interface KiroResponseInput {
-  request: AnthropicMessagesRequest;
-  conversion: ConversionResult;
+  /** The model name the client asked for. */
+  model: string;
+  stream: boolean;
+  /** Of the upstream model, for contextUsageEvent percentages. */
+  contextWindow: number;
+  /** The request asked for thinking (the converter injected the `<thinking>` prefix). */
+  thinking: boolean;
+  /** Shortened tool name → the client's original name. */
+  toolNameMap: ReadonlyMap<string, string>;
   upstream: KiroStreamResponse;
   inputTokens: number;
   buffered: boolean;
@@ -54,14 +59,14 @@ export async function writeKiroResponse(
   input: KiroResponseInput,
 ): Promise<ResponseResult> {
   const config = services.config();
-  const streaming = input.request.stream === true;
+  const streaming = input.stream;
   const translator = new KiroToAnthropicTranslator({
     messageId: input.messageId,
-    model: input.request.model,
+    model: input.model,
     inputTokens: input.inputTokens,
-    contextWindow: input.conversion.model.contextWindow,
-    thinking: input.conversion.thinking.mode !== 'off' && (streaming || config.extractThinking),
-    toolNameMap: input.conversion.toolNameMap,
+    contextWindow: input.contextWindow,
+    thinking: input.thinking && (streaming || config.extractThinking),
+    toolNameMap: input.toolNameMap,
     countTokens: countTextTokens,
   });
   const usage = () => ({

@@ -169,6 +169,40 @@ describe('FrameDecoder: corruption is a typed error', () => {
     expect(() => parseKiroEvent(frame!)).toThrow(EventStreamError);
   });
 
+  it('a header that runs past the headers section', () => {
+    // One string header whose value claims 0xffff bytes; both CRCs are valid.
+    const headers = concat(Uint8Array.of(3), new TextEncoder().encode('abc'), Uint8Array.of(7, 0xff, 0xff));
+    const payload = new TextEncoder().encode('{}');
+    const total = 12 + headers.length + payload.length + 4;
+    const bytes = new Uint8Array(total);
+    const view = new DataView(bytes.buffer);
+    view.setUint32(0, total);
+    view.setUint32(4, headers.length);
+    view.setUint32(8, crc32(bytes.subarray(0, 8)));
+    bytes.set(headers, 12);
+    bytes.set(payload, 12 + headers.length);
+    view.setUint32(total - 4, crc32(bytes.subarray(0, total - 4)));
+    expect(decodeError([bytes]).code).toBe('bad_header');
+  });
+
+  it('decodes frames with non-string headers (through the AWS codec)', () => {
+    const bytes = encodeFrame({
+      headers: {
+        ':event-type': { type: 'string', value: 'assistantResponseEvent' },
+        ':message-type': { type: 'string', value: 'event' },
+        attempt: { type: 'integer', value: 7 },
+        cached: { type: 'boolean', value: true },
+      },
+      payload: new TextEncoder().encode('{"content":"Hi"}'),
+    });
+    for (let cut = 1; cut < bytes.length; cut += 7) {
+      const [frame] = decodeChunks([bytes.subarray(0, cut), bytes.subarray(cut)]);
+      expect(frame!.headers.attempt).toEqual({ type: 'integer', value: 7 });
+      expect(frame!.headers.cached).toEqual({ type: 'boolean', value: true });
+      expect(parseKiroEvent(frame!)).toEqual({ type: 'text', content: 'Hi' });
+    }
+  });
+
   it('keeps unknown event types as values instead of dropping them', () => {
     const [frame] = decodeChunks([encodeEventFrame('brandNewEvent', '{"x":1}')]);
     expect(parseKiroEvent(frame!)).toEqual({

@@ -1,4 +1,3 @@
-import { toUtf8 } from '@smithy/util-utf8';
 import { EventStreamError } from './event-stream-error.js';
 import type { EventStreamFrame } from './event-stream-frame.js';
 import { headerString } from './event-stream-frame.js';
@@ -44,8 +43,16 @@ const IGNORED_EVENT_TYPES = new Set([
 
 type JsonObject = Record<string, unknown>;
 
+/** The frame decoder hands out Buffers; other Uint8Arrays get a view, never a copy. */
+function utf8(bytes: Uint8Array): string {
+  const buffer = Buffer.isBuffer(bytes)
+    ? bytes
+    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return buffer.toString('utf8');
+}
+
 function parsePayload(frame: EventStreamFrame, eventType: string): JsonObject {
-  const text = toUtf8(frame.payload);
+  const text = utf8(frame.payload);
   if (text.length === 0) return {};
   let value: unknown;
   try {

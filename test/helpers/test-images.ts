@@ -1,6 +1,5 @@
-import { crc32, deflateSync } from 'node:zlib';
-
 // Real image bytes for tests, built in memory (no binary fixtures in the repository).
+import { crc32, deflateSync } from 'node:zlib';
 
 function pngChunk(type: string, data: Buffer): Buffer {
   const length = Buffer.alloc(4);
@@ -15,23 +14,31 @@ function pngHeader(width: number, height: number): Buffer {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 0; // greyscale
+  ihdr[8] = 8; // bit depth; colour type 0 = greyscale, deflate, no filter, no interlace
   return Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), pngChunk('IHDR', ihdr)]);
 }
 
-/** A complete, decodable greyscale PNG; `noise` fills it with pseudo-random pixels (a larger file). */
-export function buildPng(width: number, height: number, noise = false): Buffer {
+export interface PngOptions {
+  /** Pseudo-random pixels instead of black: a file that barely compresses. */
+  noise?: boolean;
+  /** A `tEXt` chunk of this many bytes, so the file size and the pixel size vary independently. */
+  paddingBytes?: number;
+}
+
+/** A complete, decodable greyscale PNG. */
+export function buildPng(width: number, height: number, options: PngOptions = {}): Buffer {
   const rows = Buffer.alloc((width + 1) * height);
-  if (noise) {
+  if (options.noise) {
     let seed = 12345;
     for (let index = 0; index < rows.length; index += 1) {
       seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff;
       if (index % (width + 1) !== 0) rows[index] = (seed >>> 16) & 0xff;
     }
   }
+  const padding = options.paddingBytes ?? 0;
   return Buffer.concat([
     pngHeader(width, height),
+    ...(padding > 0 ? [pngChunk('tEXt', Buffer.from(`Comment\0${'p'.repeat(padding)}`, 'latin1'))] : []),
     pngChunk('IDAT', deflateSync(rows)),
     pngChunk('IEND', Buffer.alloc(0)),
   ]);
@@ -85,3 +92,9 @@ export function buildWebp(width: number, height: number): Buffer {
   riffLength.writeUInt32LE(body.length);
   return Buffer.concat([Buffer.from('RIFF', 'latin1'), riffLength, body]);
 }
+
+/** Shorthands for the base64 the APIs carry. */
+export const pngBase64 = (width: number, height: number, options?: PngOptions): string =>
+  buildPng(width, height, options).toString('base64');
+export const jpegBase64 = (width: number, height: number): string =>
+  buildJpeg(width, height).toString('base64');

@@ -1,0 +1,142 @@
+// What the bench sends and what the simulator answers: a mid-sized Claude Code-like request and a
+// reply of 60 text chunks paced like a real model.
+
+/** Text chunks in every reply (plus the meteringEvent and contextUsageEvent the simulator appends). */
+export const REPLY_CHUNKS = 60;
+/**
+ * Pause before every frame after the first: 15 ms ≈ 65 chunks/s, about what Claude Sonnet streams
+ * through Kiro (a chunk is a few tokens). A reply then takes ~0.9 s, so generation dominates.
+ */
+export const CHUNK_DELAY_MS = 15;
+
+/** Replaced in both the Anthropic and the captured Kiro body: it routes the script and keeps the last message unique. */
+export const TAG_PLACEHOLDER = '@@BENCH_TAG@@';
+
+/** Requests whose last message holds this get the paced reply; `FAST_TAG` (warm-up) gets it without pauses. */
+export const PACED_TAG = '[bench:paced]';
+export const FAST_TAG = '[bench:fast]';
+
+const WORDS = [
+  'the',
+  'function',
+  'reads',
+  'its',
+  'configuration',
+  'then',
+  'opens',
+  'a',
+  'connection',
+  'and',
+  'streams',
+  'each',
+  'record',
+  'to',
+  'handler',
+  'which',
+  'validates',
+  'input',
+  'before',
+  'writing',
+];
+
+/** 60 chunks of 2–4 words, deterministic. */
+export function replyChunks(): string[] {
+  const chunks: string[] = [];
+  let word = 0;
+  for (let index = 0; index < REPLY_CHUNKS; index++) {
+    const count = 2 + (index % 3);
+    const words: string[] = [];
+    for (let n = 0; n < count; n++) words.push(WORDS[word++ % WORDS.length]!);
+    chunks.push(`${index === 0 ? '' : ' '}${words.join(' ')}${index % 9 === 8 ? '.' : ''}`);
+  }
+  return chunks;
+}
+
+/** The two simulator scripts (POST /__sim/scripts bodies), each answering forever. */
+export function simulatorScripts(): unknown[] {
+  const steps = [{ type: 'text', text: replyChunks() }];
+  return [
+    {
+      script: { steps, chunkDelayMs: CHUNK_DELAY_MS },
+      match: { messageIncludes: PACED_TAG, times: 'forever' },
+    },
+    { script: { steps, chunkDelayMs: 0 }, match: { messageIncludes: FAST_TAG, times: 'forever' } },
+  ];
+}
+
+const SYSTEM_PROMPT = Array.from(
+  { length: 24 },
+  (_, index) =>
+    `Rule ${index + 1}: when you change code, keep the change small, explain why in one sentence, ` +
+    'run the tests that cover it, and never invent file paths, APIs or command output.',
+).join('\n');
+
+const SOURCE_FILE = Array.from(
+  { length: 40 },
+  (_, index) =>
+    `export function step${index}(input: number): number {\n  return input * ${index + 1} + 7;\n}`,
+).join('\n\n');
+
+function tool(name: string, description: string, properties: Record<string, unknown>): unknown {
+  return {
+    name,
+    description,
+    input_schema: { type: 'object', properties, required: Object.keys(properties).slice(0, 1) },
+  };
+}
+
+/**
+ * One streaming Messages request (~10 KB): a system prompt, three tools and a finished tool round
+ * trip in the history. `TAG_PLACEHOLDER` sits in the last user message.
+ */
+export function anthropicRequestTemplate(): string {
+  return JSON.stringify({
+    model: 'claude-sonnet-4-5-20250929',
+    max_tokens: 4096,
+    stream: true,
+    system: [{ type: 'text', text: SYSTEM_PROMPT }],
+    tools: [
+      tool('Read', 'Reads a file from the local filesystem.', {
+        file_path: { type: 'string', description: 'Absolute path of the file' },
+        offset: { type: 'number' },
+        limit: { type: 'number' },
+      }),
+      tool('Bash', 'Runs a shell command and returns its output.', {
+        command: { type: 'string', description: 'The command to run' },
+        timeout: { type: 'number' },
+      }),
+      tool('Edit', 'Replaces an exact string in a file.', {
+        file_path: { type: 'string' },
+        old_string: { type: 'string' },
+        new_string: { type: 'string' },
+      }),
+    ],
+    messages: [
+      { role: 'user', content: 'Please look at src/steps.ts and tell me what it does.' },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'text', text: "I'll read the file first." },
+          {
+            type: 'tool_use',
+            id: 'toolu_bench_01',
+            name: 'Read',
+            input: { file_path: '/repo/src/steps.ts' },
+          },
+        ],
+      },
+      {
+        role: 'user',
+        content: [
+          { type: 'tool_result', tool_use_id: 'toolu_bench_01', content: SOURCE_FILE },
+          { type: 'text', text: `Thanks. Summarise it in a few sentences. ${TAG_PLACEHOLDER}` },
+        ],
+      },
+    ],
+  });
+}
+
+/** The tag of one request: which script answers, plus a number that keeps the message unique. */
+export function requestTag(paced: boolean, sequence: number): string {
+  return `${paced ? PACED_TAG : FAST_TAG} #${sequence}`;
+}
