@@ -23,8 +23,14 @@ function cleanEnv(home: string): NodeJS.ProcessEnv {
 }
 
 /** Starts `node dist/cli.js …` and resolves once stdout announces the listening URL. */
-function startChild(args: string[], cwd: string, announce: RegExp, nodeArgs: string[] = []): Promise<Child> {
-  const child = spawn(process.execPath, [...nodeArgs, CLI, ...args], {
+function startChild(
+  args: string[],
+  cwd: string,
+  announce: RegExp,
+  nodeArgs: string[] = [],
+  script = CLI,
+): Promise<Child> {
+  const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
     cwd,
     env: cleanEnv(cwd),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -63,11 +69,24 @@ function stopChild(child: ChildProcess): Promise<void> {
  * Idle connections stay open for 2 minutes, like Kiro's AWS front ends rather than Node's 5 s:
  * otherwise the gateway's and the driver's pools reconnect 500 sockets in every c=500 batch.
  */
-export function startSimulator(dir: string): Promise<Child> {
+export function startSimulator(dir: string, nodeArgs: string[] = []): Promise<Child> {
   return startChild(
     ['simulator', '--port', '0', '--keep-alive-timeout', '120000'],
     dir,
     /listening on (http:\/\/\S+)/,
+    nodeArgs,
+  );
+}
+
+/** The floor: a do-nothing Node proxy in front of the simulator (bench/null-proxy.ts). */
+export function startNullProxy(dir: string, simulatorUrl: string): Promise<Child> {
+  const script = join(import.meta.dirname, 'null-proxy.ts');
+  return startChild(
+    [simulatorUrl],
+    dir,
+    /listening on (http:\/\/\S+)/,
+    ['--import', import.meta.resolve('tsx')],
+    script,
   );
 }
 

@@ -17,12 +17,16 @@ export interface LevelFigures {
   concurrency: number;
   direct: SideFigures;
   gateway: SideFigures;
+  /** The same direct request through a do-nothing Node proxy: what any Node hop costs here. */
+  floor: SideFigures;
   addedTtfbP50: number;
   addedTtfbP99: number;
   /** Mean gateway end-to-end time ÷ mean direct end-to-end time. */
   endToEndRatio: number;
   /** Summed batch wall time, gateway ÷ direct. */
   wallRatio: number;
+  floorAddedTtfbP50: number;
+  floorEndToEndRatio: number;
   gatewayCpuMsPerRequest: number;
   gatewayPeakRssMb: number;
 }
@@ -66,21 +70,24 @@ export function sideFigures(raw: SideRaw): SideFigures {
 
 export function levelFigures(
   concurrency: number,
-  direct: SideRaw,
-  gateway: SideRaw,
+  raw: { direct: SideRaw; gateway: SideRaw; floor: SideRaw },
   gatewayCpuMs: number,
   gatewayPeakRssMb: number,
 ): LevelFigures {
-  const d = sideFigures(direct);
-  const g = sideFigures(gateway);
+  const d = sideFigures(raw.direct);
+  const g = sideFigures(raw.gateway);
+  const f = sideFigures(raw.floor);
   return {
     concurrency,
     direct: d,
     gateway: g,
+    floor: f,
     addedTtfbP50: g.ttfbP50 - d.ttfbP50,
     addedTtfbP99: g.ttfbP99 - d.ttfbP99,
     endToEndRatio: g.totalMean / d.totalMean,
     wallRatio: g.wallMs / d.wallMs,
+    floorAddedTtfbP50: f.ttfbP50 - d.ttfbP50,
+    floorEndToEndRatio: f.totalMean / d.totalMean,
     gatewayCpuMsPerRequest: gatewayCpuMs / g.requests,
     gatewayPeakRssMb,
   };
@@ -93,7 +100,10 @@ const fixed = (value: number, digits: number): string =>
 export function formatTable(levels: LevelFigures[]): string {
   const rows: [string, (level: LevelFigures) => string][] = [
     ['requests per side', (l) => String(l.gateway.requests)],
-    ['failed (direct / gateway)', (l) => `${l.direct.failed} / ${l.gateway.failed}`],
+    [
+      'failed (direct / gateway / floor)',
+      (l) => `${l.direct.failed} / ${l.gateway.failed} / ${l.floor.failed}`,
+    ],
     ['TTFB direct p50 / p99 (ms)', (l) => `${fixed(l.direct.ttfbP50, 2)} / ${fixed(l.direct.ttfbP99, 2)}`],
     ['TTFB gateway p50 / p99 (ms)', (l) => `${fixed(l.gateway.ttfbP50, 2)} / ${fixed(l.gateway.ttfbP99, 2)}`],
     ['added TTFB p50 (ms)', (l) => fixed(l.addedTtfbP50, 2)],
@@ -102,6 +112,8 @@ export function formatTable(levels: LevelFigures[]): string {
     ['end-to-end mean gateway (ms)', (l) => fixed(l.gateway.totalMean, 1)],
     ['end-to-end ratio (mean)', (l) => fixed(l.endToEndRatio, 3)],
     ['end-to-end ratio (batch wall)', (l) => fixed(l.wallRatio, 3)],
+    ['floor: bare Node proxy, added TTFB p50 (ms)', (l) => fixed(l.floorAddedTtfbP50, 2)],
+    ['floor: bare Node proxy, end-to-end ratio', (l) => fixed(l.floorEndToEndRatio, 3)],
     ['gateway CPU per request (ms)', (l) => fixed(l.gatewayCpuMsPerRequest, 2)],
     [
       'simulator CPU/req direct / gw (ms)',

@@ -3,9 +3,12 @@
 //
 //   npm run bench                                    all levels; prints the table, writes bench/results.json
 //   npx tsx bench/run-bench.ts --levels 500           one level (run `npm run build` first)
-//     --cpu-prof /tmp/prof                            a V8 .cpuprofile of each gateway
+//     --cpu-prof /tmp/prof                            V8 .cpuprofiles of each gateway (and simulator/)
 //     --gateway-flags '--optimize-for-size'           extra node flags for the gateway
+//     --chunk-delay 15                                 ms between reply chunks (default 35; 15 = stress)
 //     --out /tmp/results.json                         where the JSON goes
+// Every level also sends the direct request through a do-nothing Node proxy (bench/null-proxy.ts):
+// the floor that any Node hop costs on this machine.
 
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
@@ -16,7 +19,7 @@ import type { Agent } from 'undici';
 import type { DirectTarget, GatewayTarget, Send } from './load.js';
 import { createClientAgent, directSender, gatewaySender, runBatch } from './load.js';
 import type { Child } from './processes.js';
-import { cpuMs, peakRssMb, startGateway, startSimulator } from './processes.js';
+import { cpuMs, peakRssMb, startGateway, startNullProxy, startSimulator } from './processes.js';
 import type { LevelFigures, SideRaw } from './report.js';
 import { checkTargets, formatChecks, formatTable, levelFigures } from './report.js';
 import {
@@ -40,7 +43,7 @@ interface Plan {
 }
 
 function planFor(concurrency: number): Plan {
-  if (concurrency === 1) return { warmups: 40, rounds: 30 };
+  if (concurrency === 1) return { warmups: 40, rounds: 24 };
   return { warmups: 4, rounds: concurrency <= 50 ? 6 : 4 };
 }
 
@@ -105,9 +108,9 @@ async function captureDirectTarget(
   return { url: `${simulatorUrl}${recorded.path}`, headers, bodyTemplate };
 }
 
-interface Sides {
-  direct: SideRaw;
-  gateway: SideRaw;
+type Side = 'direct' | 'gateway' | 'floor';
+
+interface Sides extends Record<Side, SideRaw> {
   gatewayCpuMs: number;
 }
 
@@ -116,26 +119,27 @@ const tags = (paced: boolean) => () => requestTag(paced, ++sequence);
 
 async function measureLevel(
   concurrency: number,
-  send: { direct: Send; gateway: Send },
+  send: Record<Side, Send>,
   pids: { simulator: number; gateway: number },
 ): Promise<Sides> {
   const plan = planFor(concurrency);
   const warmConcurrency = Math.min(concurrency, 50);
+  const all: Side[] = ['direct', 'gateway', 'floor'];
   for (let index = 0; index < plan.warmups; index++) {
-    await runBatch(send.direct, warmConcurrency, tags(false));
-    await runBatch(send.gateway, warmConcurrency, tags(false));
+    for (const side of all) await runBatch(send[side], warmConcurrency, tags(false));
   }
   // One paced batch at full concurrency: every pool opens its sockets before measuring.
-  await runBatch(send.direct, concurrency, tags(true));
-  await runBatch(send.gateway, concurrency, tags(true));
+  for (const side of all) await runBatch(send[side], concurrency, tags(true));
 
   const sides: Sides = {
     direct: { samples: [], wallMs: 0, simulatorCpuMs: 0 },
     gateway: { samples: [], wallMs: 0, simulatorCpuMs: 0 },
+    floor: { samples: [], wallMs: 0, simulatorCpuMs: 0 },
     gatewayCpuMs: 0,
   };
   for (let round = 0; round < plan.rounds; round++) {
-    const order = round % 2 === 0 ? (['direct', 'gateway'] as const) : (['gateway', 'direct'] as const);
+    // Rotate the order, so no side always runs first (or right after the heaviest).
+    const order = all.map((_, index) => all[(index + round) % all.length]!);
     for (const side of order) {
       const simulatorBefore = cpuMs(pids.simulator);
       const gatewayBefore = cpuMs(pids.gateway);
@@ -156,9 +160,11 @@ async function main(): Promise<void> {
       out: { type: 'string' },
       'cpu-prof': { type: 'string' },
       'gateway-flags': { type: 'string' },
+      'chunk-delay': { type: 'string' },
     },
   });
   const levels = values.levels.split(',').map(Number);
+  const chunkDelayMs = values['chunk-delay'] === undefined ? CHUNK_DELAY_MS : Number(values['chunk-delay']);
   const profileDir = values['cpu-prof'];
   const gatewayNodeArgs = [
     ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`] : []),
@@ -169,15 +175,21 @@ async function main(): Promise<void> {
   const agent = createClientAgent();
   const children: Child[] = [];
   try {
-    const simulator = await startSimulator(dir);
+    const simulator = await startSimulator(
+      dir,
+      profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir, 'simulator')}`] : [],
+    );
     children.push(simulator);
-    for (const script of simulatorScripts()) await simJson(simulator.url, 'POST', '/scripts', script);
+    const floorProxy = await startNullProxy(dir, simulator.url);
+    children.push(floorProxy);
+    for (const script of simulatorScripts(chunkDelayMs))
+      await simJson(simulator.url, 'POST', '/scripts', script);
     const account = (await simJson(simulator.url, 'POST', '/accounts', { authMethod: 'social' })) as {
       id: string;
       refreshToken: string;
     };
     console.log(
-      `kirogate bench: ${REPLY_CHUNKS} text chunks every ${CHUNK_DELAY_MS} ms per stream; ` +
+      `kirogate bench: ${REPLY_CHUNKS} text chunks every ${chunkDelayMs} ms per stream; ` +
         `${cpus().length} CPUs, Node ${process.version}; fresh gateway per level\n`,
     );
     const results: LevelFigures[] = [];
@@ -195,16 +207,15 @@ async function main(): Promise<void> {
       const send = {
         direct: directSender(agent, directTarget, EXPECTED_EVENTS),
         gateway: gatewaySender(agent, gatewayTarget),
+        floor: directSender(
+          agent,
+          { ...directTarget, url: directTarget.url.replace(simulator.url, floorProxy.url) },
+          EXPECTED_EVENTS,
+        ),
       };
       const started = Date.now();
       const sides = await measureLevel(concurrency, send, { simulator: simulator.pid, gateway: gateway.pid });
-      const figures = levelFigures(
-        concurrency,
-        sides.direct,
-        sides.gateway,
-        sides.gatewayCpuMs,
-        peakRssMb(gateway.pid),
-      );
+      const figures = levelFigures(concurrency, sides, sides.gatewayCpuMs, peakRssMb(gateway.pid));
       results.push(figures);
       console.log(`c=${concurrency}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
       await gateway.stop();
@@ -218,11 +229,13 @@ async function main(): Promise<void> {
       cpus: cpus().length,
       cpuModel: cpus()[0]?.model,
       replyChunks: REPLY_CHUNKS,
-      chunkDelayMs: CHUNK_DELAY_MS,
+      chunkDelayMs,
     };
     await writeFile(outPath, `${JSON.stringify({ ...meta, levels: results, targets: checks }, null, 2)}\n`);
     console.log(`\nwrote ${outPath}`);
-    const failed = results.some((level) => level.direct.failed + level.gateway.failed > 0);
+    const failed = results.some(
+      (level) => level.direct.failed + level.gateway.failed + level.floor.failed > 0,
+    );
     if (failed) {
       console.error('some requests failed: the figures are not valid');
       process.exitCode = 1;

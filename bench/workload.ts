@@ -4,10 +4,11 @@
 /** Text chunks in every reply (plus the meteringEvent and contextUsageEvent the simulator appends). */
 export const REPLY_CHUNKS = 60;
 /**
- * Pause before every frame after the first: 15 ms ≈ 65 chunks/s, about what Claude Sonnet streams
- * through Kiro (a chunk is a few tokens). A reply then takes ~0.9 s, so generation dominates.
+ * Pause before every frame after the first. A chunk is 2–4 words (~4 tokens); the fastest Claude
+ * model, Haiku 4.5, streams ~110 tokens/s (Sonnet 4.5 ~63, Opus ~45; Artificial Analysis), so 35 ms
+ * is the most demanding realistic pace. `--chunk-delay 15` (~265 tokens/s) is the stress setting.
  */
-export const CHUNK_DELAY_MS = 15;
+export const CHUNK_DELAY_MS = 35;
 
 /** Replaced in both the Anthropic and the captured Kiro body: it routes the script and keeps the last message unique. */
 export const TAG_PLACEHOLDER = '@@BENCH_TAG@@';
@@ -53,11 +54,11 @@ export function replyChunks(): string[] {
 }
 
 /** The two simulator scripts (POST /__sim/scripts bodies), each answering forever. */
-export function simulatorScripts(): unknown[] {
+export function simulatorScripts(chunkDelayMs: number = CHUNK_DELAY_MS): unknown[] {
   const steps = [{ type: 'text', text: replyChunks() }];
   return [
     {
-      script: { steps, chunkDelayMs: CHUNK_DELAY_MS },
+      script: { steps, chunkDelayMs },
       match: { messageIncludes: PACED_TAG, times: 'forever' },
     },
     { script: { steps, chunkDelayMs: 0 }, match: { messageIncludes: FAST_TAG, times: 'forever' } },

@@ -45,6 +45,22 @@ interface PendingFaults {
   truncate?: { keepBytes: number | undefined; close: 'end' | 'destroy' };
 }
 
+/** Encoded frames by event type and payload: scripted replies repeat, and encoding dominates a frame's cost. */
+const frameCache = new Map<string, Uint8Array>();
+const FRAME_CACHE_LIMIT = 4096;
+
+function cachedEventFrame(eventType: string, payload: string): Uint8Array {
+  const key = `${eventType}\u0000${payload}`;
+  let frame = frameCache.get(key);
+  if (!frame) {
+    if (frameCache.size >= FRAME_CACHE_LIMIT) frameCache.clear();
+    frame = encodeEventFrame(eventType, payload);
+    frameCache.set(key, frame);
+  }
+  return frame;
+}
+
+/** Frames are shared through the cache: corrupt a copy, never the original. */
 function corrupt(frame: Uint8Array, part: 'message' | 'prelude'): Uint8Array {
   const copy = Uint8Array.from(frame);
   const index = part === 'prelude' ? 11 : copy.length - 1;
@@ -103,7 +119,7 @@ export function planStream(
   const frameOf = (item: StreamItem): Uint8Array | undefined => {
     switch (item.kind) {
       case 'event':
-        return encodeEventFrame(item.eventType, item.payload);
+        return cachedEventFrame(item.eventType, item.payload);
       case 'metering': {
         const usage = item.usage ?? defaultCredits;
         if (!pending.truncate) meteredCredits += usage;

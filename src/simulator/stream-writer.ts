@@ -48,37 +48,53 @@ class WriteSplitter {
   }
 }
 
-function writeChunk(response: ServerResponse, chunk: Uint8Array): Promise<void> {
+/** Writes a chunk; waits only when the socket pushes back. */
+function writeChunk(response: ServerResponse, chunk: Uint8Array): Promise<void> | undefined {
+  if (response.destroyed || response.writableEnded || response.write(chunk)) return undefined;
   return new Promise((resolve) => {
-    if (response.destroyed || response.writableEnded) {
-      resolve();
-      return;
-    }
-    response.write(chunk, () => resolve());
-  });
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) {
-      resolve();
-      return;
-    }
     const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
+      response.off('drain', done);
+      response.off('close', done);
       resolve();
     };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
+    response.once('drain', done);
+    response.once('close', done);
   });
 }
 
-function untilAborted(signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) resolve();
-    else signal.addEventListener('abort', () => resolve(), { once: true });
-  });
+/** Pauses and hangs for one stream, all ended by its abort signal through a single listener. */
+class StreamClock {
+  private wake: (() => void) | undefined;
+  private readonly onAbort = (): void => this.wake?.();
+
+  constructor(private readonly signal: AbortSignal) {
+    signal.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  sleep(ms: number): Promise<void> {
+    return this.wait((resolve) => setTimeout(resolve, ms));
+  }
+
+  untilAborted(): Promise<void> {
+    return this.wait(() => undefined);
+  }
+
+  dispose(): void {
+    this.signal.removeEventListener('abort', this.onAbort);
+  }
+
+  private wait(start: (resolve: () => void) => NodeJS.Timeout | undefined): Promise<void> {
+    if (this.signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const finish = (): void => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+      const timer = start(finish);
+      this.wake = finish;
+    });
+  }
 }
 
 /** Sends status 200 and the planned body. Resolves when the body is done, dropped or abandoned. */
@@ -91,28 +107,33 @@ export async function writeEventStream(
   response.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream', ...headers });
   response.flushHeaders();
   const splitter = new WriteSplitter(options.split, options.random);
-  for (const action of actions) {
-    if (options.signal.aborted || response.destroyed) return;
-    switch (action.kind) {
-      case 'bytes':
-        for (const piece of splitter.pieces(action.bytes)) {
-          if (options.signal.aborted) return;
-          await writeChunk(response, piece);
-          // Let each piece leave as its own packet, so clients really see the split.
-          if (options.split !== 'none') await new Promise((resolve) => setImmediate(resolve));
-        }
-        break;
-      case 'delay':
-        await sleep(action.ms, options.signal);
-        break;
-      case 'hang':
-        await untilAborted(options.signal);
-        return;
-      case 'close':
-        if (action.how === 'destroy') response.destroy();
-        else response.end();
-        return;
+  const clock = new StreamClock(options.signal);
+  try {
+    for (const action of actions) {
+      if (options.signal.aborted || response.destroyed) return;
+      switch (action.kind) {
+        case 'bytes':
+          for (const piece of splitter.pieces(action.bytes)) {
+            if (options.signal.aborted) return;
+            await writeChunk(response, piece);
+            // Let each piece leave as its own packet, so clients really see the split.
+            if (options.split !== 'none') await new Promise((resolve) => setImmediate(resolve));
+          }
+          break;
+        case 'delay':
+          await clock.sleep(action.ms);
+          break;
+        case 'hang':
+          await clock.untilAborted();
+          return;
+        case 'close':
+          if (action.how === 'destroy') response.destroy();
+          else response.end();
+          return;
+      }
     }
+    if (!response.destroyed) response.end();
+  } finally {
+    clock.dispose();
   }
-  if (!response.destroyed) response.end();
 }

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { request } from 'undici';
 import type { Dispatcher } from 'undici';
 import { z } from 'zod';
@@ -14,7 +15,6 @@ import {
   mcpUrl,
   usageLimitsUrl,
 } from './kiro-endpoints.js';
-import type { KiroGenerateRequest } from './kiro-request.js';
 import type { UpstreamOperation } from './upstream-error.js';
 import { UpstreamHttpError, parseRetryAfter, toNetworkError } from './upstream-error.js';
 import type { UsageLimitsResponse } from './usage-limits.js';
@@ -76,7 +76,7 @@ interface SendOptions {
   method: 'GET' | 'POST';
   url: string;
   headers: Headers;
-  body?: string;
+  body?: string | Readable;
   dispatcher: Dispatcher;
   signal?: AbortSignal;
 }
@@ -90,17 +90,24 @@ export class KiroClient {
     this.options = { ...this.options, ...next };
   }
 
-  async generateAssistantResponse(
-    context: KiroCallContext,
-    body: KiroGenerateRequest,
-  ): Promise<KiroStreamResponse> {
-    const payload = context.profileArn ? { ...body, profileArn: context.profileArn } : body;
+  /** `body` is the serialised request without profileArn; the chosen credential's is spliced in (§3.6). */
+  async generateAssistantResponse(context: KiroCallContext, body: string): Promise<KiroStreamResponse> {
+    const payload = Buffer.from(
+      context.profileArn
+        ? `${body.slice(0, body.lastIndexOf('}'))},"profileArn":${JSON.stringify(context.profileArn)}}`
+        : body,
+    );
     const response = await this.send({
       operation: 'generateAssistantResponse',
       method: 'POST',
       url: generateAssistantResponseUrl(this.options.urls, context.spec),
-      headers: chatHeaders(this.identity(context.spec), auth(context), this.options.newId()),
-      body: JSON.stringify(payload),
+      headers: {
+        ...chatHeaders(this.identity(context.spec), auth(context), this.options.newId()),
+        'content-length': String(payload.byteLength),
+      },
+      // A stream, not the Buffer: undici keeps the request body until the response ends, and a
+      // Readable lets go of its bytes once sent (a 600 KB request over a minutes-long stream).
+      body: Readable.from([payload], { objectMode: false }),
       dispatcher: this.dispatcherFor(context.spec),
       ...(context.signal ? { signal: context.signal } : {}),
     });

@@ -23,6 +23,8 @@ export interface ThinkingSettings {
 export interface ConversionResult {
   /** Without profileArn: that is injected per chosen credential. */
   request: KiroGenerateRequest;
+  /** `request` serialised, as measured by the payload guard. */
+  body: string;
   model: ResolvedModel;
   /** Shortened tool name → the client's original name. */
   toolNameMap: ReadonlyMap<string, string>;

@@ -52,7 +52,11 @@ export function convertAnthropicRequestToKiro(
 
   const conversationId = resolveConversationId(request, context.newId);
   const agentContinuationId = context.newId();
-  const { request: kiroRequest, trimmedMessages } = guardPayloadSize(
+  const {
+    request: kiroRequest,
+    body,
+    trimmedMessages,
+  } = guardPayloadSize(
     {
       history: paired.history,
       current: paired.current,
@@ -72,5 +76,13 @@ export function convertAnthropicRequestToKiro(
     warnings,
   );
 
-  return { request: kiroRequest, model, toolNameMap: names.toolNameMap, thinking, warnings, trimmedMessages };
+  return {
+    request: kiroRequest,
+    body,
+    model,
+    toolNameMap: names.toolNameMap,
+    thinking,
+    warnings,
+    trimmedMessages,
+  };
 }

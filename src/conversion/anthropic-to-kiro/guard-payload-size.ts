@@ -20,11 +20,13 @@ export interface PayloadGuardInput {
 
 export interface GuardedRequest {
   request: KiroGenerateRequest;
+  /** `request` serialised: measured here, sent as is (serialising a large body twice costs milliseconds). */
+  body: string;
   trimmedMessages: number;
 }
 
-export function measureBodyBytes(request: KiroGenerateRequest): number {
-  return Buffer.byteLength(JSON.stringify(request), 'utf8') + PROFILE_ARN_HEADROOM_BYTES;
+function measure(body: string): number {
+  return Buffer.byteLength(body, 'utf8') + PROFILE_ARN_HEADROOM_BYTES;
 }
 
 /**
@@ -37,8 +39,9 @@ export function measureBodyBytes(request: KiroGenerateRequest): number {
 export function guardPayloadSize(input: PayloadGuardInput, warnings: string[]): GuardedRequest {
   const limit = input.maxUpstreamBodyBytes;
   const request = input.build(input.history, input.current);
-  const size = measureBodyBytes(request);
-  if (size <= limit) return { request, trimmedMessages: 0 };
+  const body = JSON.stringify(request);
+  const size = measure(body);
+  if (size <= limit) return { request, body, trimmedMessages: 0 };
   if (input.payloadGuard === 'reject') throw tooLong(size, limit);
 
   const items = request.conversationState.history ?? [];
@@ -56,12 +59,13 @@ export function guardPayloadSize(input: PayloadGuardInput, warnings: string[]): 
   const trimmed = [...input.history.slice(0, firstRemovable), ...input.history.slice(firstRemovable + drop)];
   const repaired = repairToolPairing(trimmed, input.current, warnings);
   const result = input.build(repaired.history, repaired.current);
-  const finalSize = measureBodyBytes(result);
+  const resultBody = JSON.stringify(result);
+  const finalSize = measure(resultBody);
   if (finalSize > limit) throw tooLong(finalSize, limit);
   warnings.push(
     `payload guard: dropped the ${drop} oldest history turns to fit ${limit} bytes (was ${size})`,
   );
-  return { request: result, trimmedMessages: drop };
+  return { request: result, body: resultBody, trimmedMessages: drop };
 }
 
 function tooLong(size: number, limit: number): PromptTooLongError {

@@ -75,7 +75,7 @@ export function messagesHandler(services: GatewayServices, variant: MessagesVari
 }
 
 /** In its own scope, so the closure pins only the Kiro body (until dispatch), not the caller's locals. */
-function upstreamCall(services: GatewayServices, body: KiroGenerateRequest) {
+function upstreamCall(services: GatewayServices, body: string) {
   return (call: KiroCallContext) => services.client.generateAssistantResponse(call, body);
 }
 
@@ -102,7 +102,7 @@ async function dispatchAndRespond(
   const dispatching = executeWithFailover(
     services.dispatch,
     { model: conversion.model, sessionId: extractSessionId(request), signal: abort.signal },
-    upstreamCall(services, conversion.request),
+    upstreamCall(services, conversion.body),
   );
   // Keep the rejection handled while the estimate runs; it is awaited just below.
   dispatching.catch(() => undefined);

@@ -6,7 +6,7 @@ import type { GatewayServices } from '../../gateway/gateway-services.js';
 import type { AnthropicStreamEvent } from '../../protocols/anthropic/stream-events.js';
 import { encodeSseEvent } from '../../protocols/anthropic/encode-sse-event.js';
 import { countTextTokens } from '../../tokens/claude-tokenizer.js';
-import { decodeKiroStream } from '../../upstream/event-stream/decode-kiro-stream.js';
+import { KiroEventDecoder } from '../../upstream/event-stream/kiro-event-decoder.js';
 import { EventStreamError } from '../../upstream/event-stream/event-stream-error.js';
 import type { KiroStreamResponse } from '../../upstream/kiro-client.js';
 import { sendJson } from '../anthropic-error-body.js';
@@ -52,6 +52,29 @@ export function streamFailureOf(error: unknown): StreamFailure {
   };
 }
 
+/**
+ * Feeds the upstream body through the decoder and translator, handing `emit` every event one
+ * upstream read produced, at once: under load, reads carry several frames and cost one write.
+ */
+async function pump(
+  body: AsyncIterable<Uint8Array>,
+  decoder: KiroEventDecoder,
+  translator: KiroToAnthropicTranslator,
+  emit: (events: AnthropicStreamEvent[]) => Promise<void> | void,
+): Promise<void> {
+  for await (const chunk of body) {
+    const events = decoder.push(chunk);
+    if (events.length === 1) {
+      await emit(translator.push(events[0]!));
+      continue;
+    }
+    const out: AnthropicStreamEvent[] = [];
+    for (const event of events) for (const translated of translator.push(event)) out.push(translated);
+    await emit(out);
+  }
+  decoder.end();
+}
+
 /** Streams (SSE) or aggregates (JSON) one accepted upstream response. Never throws after headers are sent. */
 export async function writeKiroResponse(
   services: GatewayServices,
@@ -78,8 +101,9 @@ export async function writeKiroResponse(
   if (!streaming) {
     const events = translator.start();
     try {
-      for await (const event of decodeKiroStream(input.upstream.body, { logger: context.logger }))
-        events.push(...translator.push(event));
+      await pump(input.upstream.body, new KiroEventDecoder(context.logger), translator, (out) => {
+        for (const event of out) events.push(event);
+      });
       events.push(...translator.finish());
     } catch (error) {
       if (input.signal.aborted) return { status: 499, firstByteAt: undefined, usage: usage(), error };
@@ -103,8 +127,7 @@ export async function writeKiroResponse(
   let error: unknown;
   try {
     await emit(translator.start());
-    for await (const event of decodeKiroStream(input.upstream.body, { logger: context.logger }))
-      await emit(translator.push(event));
+    await pump(input.upstream.body, new KiroEventDecoder(context.logger), translator, emit);
     await emit(translator.finish());
   } catch (failure) {
     error = failure;

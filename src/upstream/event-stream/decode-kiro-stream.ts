@@ -1,10 +1,9 @@
 import type { Logger } from '../../shared/logger.js';
-import { FrameDecoder } from './frame-decoder.js';
 import type { KiroEvent } from './kiro-event.js';
-import { parseKiroEvent } from './kiro-event.js';
+import { KiroEventDecoder } from './kiro-event-decoder.js';
 
 export interface DecodeKiroStreamOptions {
-  /** Unknown event types are passed on and logged here at debug level, so new upstream events get noticed. */
+  /** Unknown event types are passed on and logged here at debug level. */
   logger?: Logger;
 }
 
@@ -13,17 +12,7 @@ export async function* decodeKiroStream(
   body: AsyncIterable<Uint8Array>,
   options: DecodeKiroStreamOptions = {},
 ): AsyncGenerator<KiroEvent> {
-  const decoder = new FrameDecoder();
-  for await (const chunk of body) {
-    for (const frame of decoder.push(chunk)) {
-      const event = parseKiroEvent(frame);
-      if (event.type === 'unknown')
-        options.logger?.debug(
-          { eventType: event.eventType, payload: event.payload },
-          'unknown upstream event',
-        );
-      yield event;
-    }
-  }
+  const decoder = new KiroEventDecoder(options.logger);
+  for await (const chunk of body) yield* decoder.push(chunk);
   decoder.end();
 }
