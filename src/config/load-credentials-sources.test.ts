@@ -1,58 +1,22 @@
 // loadCredentials: environment variables and the Kiro IDE token cache.
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../shared/clock.js';
-import { ConfigError } from '../shared/errors.js';
-import { createSilentLogger } from '../shared/logger.js';
 import { sha256Hex } from '../upstream/machine-id.js';
-import type { Config } from './config-schema.js';
-import { configSchema } from './config-schema.js';
-import type { LoadCredentialsOptions } from './load-credentials.js';
-import { loadCredentials } from './load-credentials.js';
+import { config, configError, token, useCredentialsSandbox } from './credentials-test-helpers.js';
 
-let cwd: string;
-let home: string;
+const sandbox = useCredentialsSandbox('kirogate-sources-', { clock: new ManualClock(Date.UTC(2026, 0, 1)) });
+const { load } = sandbox;
 let cacheDir: string;
-const logger = createSilentLogger();
-const token = (tag: string): string => `aor${tag}`.padEnd(160, 'x');
 /** Env accounts are keyed by variable and a hash of the configured secret. */
 const envKey = (variable: string, secret: string): string =>
   `env:${variable}:${sha256Hex(`${variable}/${secret}`).slice(0, 16)}`;
 
 beforeEach(async () => {
-  cwd = await fs.mkdtemp(path.join(os.tmpdir(), 'kirogate-sources-'));
-  home = path.join(cwd, 'home');
-  cacheDir = path.join(home, '.aws', 'sso', 'cache');
+  cacheDir = path.join(sandbox.home, '.aws', 'sso', 'cache');
   await fs.mkdir(cacheDir, { recursive: true });
 });
-
-afterEach(async () => {
-  await fs.rm(cwd, { recursive: true, force: true });
-});
-
-const config = (fields: Record<string, unknown> = {}): Config =>
-  configSchema.parse({ apiKey: 'k', ...fields });
-const load = (options: Partial<LoadCredentialsOptions> = {}) =>
-  loadCredentials({
-    env: {},
-    cwd,
-    config: config(),
-    homeDir: home,
-    logger,
-    clock: new ManualClock(Date.UTC(2026, 0, 1)),
-    ...options,
-  });
-
-async function configError(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(ConfigError);
-  return (error as ConfigError).message;
-}
 
 describe('environment credentials', () => {
   it('REFRESH_TOKEN: one social account', async () => {
@@ -128,11 +92,11 @@ describe('environment credentials', () => {
   });
 
   it('KIRO_AUTH_TOKEN as a path (relative, absolute, ~/), BOM tolerant', async () => {
-    await fs.writeFile(path.join(cwd, 'tokens.json'), `\uFEFF${JSON.stringify(KIRO2API)}`);
-    await fs.writeFile(path.join(home, 'tokens.json'), JSON.stringify(KIRO2API.slice(0, 1)));
+    await fs.writeFile(path.join(sandbox.cwd, 'tokens.json'), `\uFEFF${JSON.stringify(KIRO2API)}`);
+    await fs.writeFile(path.join(sandbox.home, 'tokens.json'), JSON.stringify(KIRO2API.slice(0, 1)));
     expect((await load({ env: { KIRO_AUTH_TOKEN: 'tokens.json' } })).credentials).toHaveLength(3);
     expect(
-      (await load({ env: { KIRO_AUTH_TOKEN: path.join(cwd, 'tokens.json') } })).credentials,
+      (await load({ env: { KIRO_AUTH_TOKEN: path.join(sandbox.cwd, 'tokens.json') } })).credentials,
     ).toHaveLength(3);
     expect((await load({ env: { KIRO_AUTH_TOKEN: '~/tokens.json' } })).credentials).toHaveLength(1);
   });
@@ -149,13 +113,13 @@ describe('environment credentials', () => {
       'KIRO_AUTH_TOKEN: [0].clientId: required when authMethod is "idc"; [0].clientSecret: required when authMethod is "idc"',
     );
     expect(await configError(load({ env: { KIRO_AUTH_TOKEN: 'missing.json' } }))).toBe(
-      `KIRO_AUTH_TOKEN (${path.join(cwd, 'missing.json')}): not inline JSON and no such file`,
+      `KIRO_AUTH_TOKEN (${path.join(sandbox.cwd, 'missing.json')}): not inline JSON and no such file`,
     );
   });
 
   it('env ids follow the file ids deterministically; file credentials come first', async () => {
     await fs.writeFile(
-      path.join(cwd, 'credentials.json'),
+      path.join(sandbox.cwd, 'credentials.json'),
       JSON.stringify([{ id: 4, refreshToken: token('f') }]),
     );
     const env = {
@@ -190,7 +154,7 @@ describe('environment credentials', () => {
 
   it('skips an env credential that repeats a file account (shared rotating tokens would race)', async () => {
     await fs.writeFile(
-      path.join(cwd, 'credentials.json'),
+      path.join(sandbox.cwd, 'credentials.json'),
       JSON.stringify([{ id: 1, refreshToken: token('same') }]),
     );
     const { credentials, notices } = await load({ env: { REFRESH_TOKEN: token('same') } });
@@ -311,7 +275,7 @@ describe('Kiro IDE token cache import', () => {
     await fs.writeFile(cachePath(), JSON.stringify(socialCache));
     expect((await load({ env: { KIRO_API_KEY: 'ksk_1' } })).importedIdeCache).toBeUndefined();
     await fs.writeFile(
-      path.join(cwd, 'credentials.json'),
+      path.join(sandbox.cwd, 'credentials.json'),
       JSON.stringify([{ id: 1, disabled: true, refreshToken: token('x') }]),
     );
     const result = await load();

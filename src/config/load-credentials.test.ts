@@ -1,50 +1,13 @@
+import { describe, expect, it, vi } from 'vitest';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ConfigError } from '../shared/errors.js';
 import { createSilentLogger } from '../shared/logger.js';
 import { sha256Hex } from '../upstream/machine-id.js';
-import type { Config } from './config-schema.js';
-import { configSchema } from './config-schema.js';
 import type { LoadCredentialsOptions } from './load-credentials.js';
-import { loadCredentials } from './load-credentials.js';
+import { config, token, useCredentialsSandbox } from './credentials-test-helpers.js';
 
-let cwd: string;
-let home: string;
-const logger = createSilentLogger();
-
-/** Realistic-length refresh tokens (real ones are several hundred characters). */
-const token = (tag: string): string => `aor${tag}`.padEnd(160, 'x');
-
-beforeEach(async () => {
-  cwd = await fs.mkdtemp(path.join(os.tmpdir(), 'kirogate-creds-'));
-  home = path.join(cwd, 'home');
-  await fs.mkdir(home);
-});
-
-afterEach(async () => {
-  await fs.rm(cwd, { recursive: true, force: true });
-});
-
-const config = (fields: Record<string, unknown> = {}): Config =>
-  configSchema.parse({ apiKey: 'k', ...fields });
-const load = (options: Partial<LoadCredentialsOptions> = {}) =>
-  loadCredentials({ env: {}, cwd, config: config(), homeDir: home, logger, ...options });
-const credentialsPath = (): string => path.join(cwd, 'credentials.json');
-const writeCredentials = (value: unknown) =>
-  fs.writeFile(credentialsPath(), typeof value === 'string' ? value : JSON.stringify(value, null, 2));
-const readCredentials = async (): Promise<unknown> =>
-  JSON.parse(await fs.readFile(credentialsPath(), 'utf8')) as unknown;
-
-async function configError(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(ConfigError);
-  return (error as ConfigError).message;
-}
+const sandbox = useCredentialsSandbox('kirogate-creds-');
+const { load, credentialsPath, writeCredentials, readCredentials } = sandbox;
 
 describe('credentials.json', () => {
   it('object form: loads, assigns id 1 and persists it with the derived machine ID (still an object)', async () => {
@@ -314,8 +277,14 @@ describe('credentials.json', () => {
 
   it('path: --credentials beats KIROGATE_CREDENTIALS beats ./credentials.json', async () => {
     await writeCredentials([{ id: 1, refreshToken: token('default') }]);
-    await fs.writeFile(path.join(cwd, 'env.json'), JSON.stringify([{ id: 2, refreshToken: token('env') }]));
-    await fs.writeFile(path.join(cwd, 'flag.json'), JSON.stringify([{ id: 3, refreshToken: token('flag') }]));
+    await fs.writeFile(
+      path.join(sandbox.cwd, 'env.json'),
+      JSON.stringify([{ id: 2, refreshToken: token('env') }]),
+    );
+    await fs.writeFile(
+      path.join(sandbox.cwd, 'flag.json'),
+      JSON.stringify([{ id: 3, refreshToken: token('flag') }]),
+    );
     const ids = async (options: Partial<LoadCredentialsOptions>) =>
       (await load(options)).credentials.map((credential) => credential.spec.id);
     expect(await ids({})).toEqual([1]);
@@ -331,96 +300,5 @@ describe('credentials.json', () => {
     const { credentials, notices } = await load();
     expect(credentials[0]?.spec.id).toBe(1);
     expect(notices.join('\n')).toContain('could not save assigned ids / machine IDs (EROFS)');
-  });
-});
-
-describe('credentials.json errors', () => {
-  it.each([
-    [
-      [{ refreshToken: token('a') }, { authMethod: 'idc', refreshToken: token('b'), clientId: 'c' }],
-      'credentials.json: [1].clientSecret: required when authMethod is "idc"',
-    ],
-    [
-      [{ refreshToken: 'aorAAAA...' }],
-      'credentials.json: [0].refreshToken: looks truncated (contains "...")',
-    ],
-    [[{ authMethod: 'social' }], 'credentials.json: [0].refreshToken: required when authMethod is "social"'],
-    [[{ authMethod: 'api_key' }], 'credentials.json: [0].kiroApiKey: required when authMethod is "api_key"'],
-    [
-      [{ authMethod: 'oauth', refreshToken: token('a') }],
-      'credentials.json: [0].authMethod: expected social, idc or api_key (aliases builder-id, iam, apikey), received "oauth"',
-    ],
-    [[{ refreshToken: 42 }], 'credentials.json: [0].refreshToken: expected string, received number'],
-    [
-      [{ refreshToken: token('a'), priority: 'high' }],
-      'credentials.json: [0].priority: expected number, received string',
-    ],
-    [
-      [{ refreshToken: token('a'), disabled: 'yes' }],
-      'credentials.json: [0].disabled: expected boolean, received string',
-    ],
-    [
-      [{ refreshToken: token('a'), endpoint: 'cloud' }],
-      'credentials.json: [0].endpoint: expected "ide" or "runtime", received "cloud"',
-    ],
-    [
-      [{ refreshToken: token('a'), proxyUrl: 'proxy:8080' }],
-      'credentials.json: [0].proxyUrl: expected "direct" or an http, https or socks5 URL',
-    ],
-    [
-      // undici has no SOCKS4: refused at start-up instead of failing every request
-      [{ refreshToken: token('a'), proxyUrl: 'socks4://proxy:1080' }],
-      'credentials.json: [0].proxyUrl: expected "direct" or an http, https or socks5 URL',
-    ],
-    [
-      [
-        { id: 1, refreshToken: token('a') },
-        { id: 1, refreshToken: token('b') },
-      ],
-      'credentials.json: [1].id: duplicate id 1 (also used by [0])',
-    ],
-    [
-      { authMethod: 'idc', refreshToken: token('a') },
-      'credentials.json: clientId: required when authMethod is "idc"; clientSecret: required when authMethod is "idc"',
-    ],
-    [
-      '[{"refreshToken": "x",}]',
-      'credentials.json: invalid JSON at line 1, column 23: trailing comma before "}"',
-    ],
-    ['"just a string"', 'credentials.json: expected an object or an array of objects, received string'],
-  ])('%j', async (content, message) => {
-    await writeCredentials(content);
-    const error = await configError(load());
-    expect(error).toBe(message);
-  });
-
-  it('never echoes secrets in errors', async () => {
-    await writeCredentials([{ refreshToken: 'aorSECRET...', clientSecret: 'SECRET2', authMethod: 'idc' }]);
-    expect(await configError(load())).not.toContain('SECRET');
-  });
-
-  it('a short refresh token is only a notice', async () => {
-    await writeCredentials([{ refreshToken: 'aor-short' }]);
-    const { credentials, notices } = await load();
-    expect(credentials).toHaveLength(1);
-    expect(notices).toContain(
-      'credentials.json: [0].refreshToken: only 9 characters; real ones are longer, check it was copied completely',
-    );
-    expect(notices.join('\n')).not.toContain('aor-short');
-  });
-
-  it('problems of a disabled entry are notices, so it can stay in the file', async () => {
-    await writeCredentials([
-      { id: 1, disabled: true, refreshToken: 'aor...' },
-      { id: 2, refreshToken: token('ok') },
-    ]);
-    const { credentials, notices } = await load();
-    expect(credentials.map((credential) => [credential.spec.id, credential.spec.disabled])).toEqual([
-      [1, true],
-      [2, false],
-    ]);
-    expect(notices.some((notice) => notice.includes('looks truncated') && notice.includes('disabled'))).toBe(
-      true,
-    );
   });
 });
