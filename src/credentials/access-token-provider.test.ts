@@ -4,23 +4,11 @@ import { createSilentLogger } from '../shared/logger.js';
 import { RefreshError } from '../upstream/refresh-tokens.js';
 import type { RefreshedTokens } from '../upstream/refresh-tokens.js';
 import { AccessTokenProvider, REFRESH_AHEAD_MS, refreshRetryDelay } from './access-token-provider.js';
-import type { CredentialSpec, TokenState } from './credential.js';
+import type { TokenState } from './credential.js';
 import { CredentialEntry } from './credential-entry.js';
+import { testSpec } from '../../test/helpers/credential-spec.js';
 
-const spec = (overrides: Partial<CredentialSpec> = {}): CredentialSpec => ({
-  id: 1,
-  stateKey: 'file:1',
-  authMethod: 'social',
-  priority: 0,
-  authRegion: 'us-east-1',
-  apiRegion: 'us-east-1',
-  machineId: 'a'.repeat(64),
-  endpoint: 'ide',
-  proxy: undefined,
-  disabled: false,
-  origin: { kind: 'file', path: '/tmp/x.json' },
-  ...overrides,
-});
+const spec = testSpec;
 
 function setup(refreshImpl: () => Promise<RefreshedTokens>, tokens: TokenState = { refreshToken: 'r0' }) {
   const clock = new ManualClock(1_000_000);

@@ -4,22 +4,11 @@ import type { CredentialSpec } from './credential.js';
 import { CredentialEntry, THROTTLED_REASON } from './credential-entry.js';
 import type { HealthSettings } from './credential-health.js';
 import { DEFAULT_HEALTH, applyFailure, nextMonthStart, recordSuccess } from './credential-health.js';
+import { testSpec } from '../../test/helpers/credential-spec.js';
 
 const NOW = Date.UTC(2026, 0, 10);
 const settings: HealthSettings = { ...DEFAULT_HEALTH, cooldownMs: 300_000 };
-const spec: CredentialSpec = {
-  id: 1,
-  stateKey: 'file:1',
-  authMethod: 'social',
-  priority: 0,
-  authRegion: 'us-east-1',
-  apiRegion: 'us-east-1',
-  machineId: 'a'.repeat(64),
-  endpoint: 'ide',
-  proxy: undefined,
-  disabled: false,
-  origin: { kind: 'file', path: '/tmp/x.json' },
-};
+const spec: CredentialSpec = testSpec();
 const quota: FailureAction = { kind: 'disable', reason: 'quota_exhausted', detail: 'quota' };
 const transient: FailureAction = { kind: 'transient', detail: '503', overloaded: false };
 const usage = (nextResetAt: number | undefined) => ({

@@ -6,28 +6,13 @@ import { CredentialEntry, THROTTLED_REASON } from './credential-entry.js';
 import type { CredentialPool as Pool, ModelRequirement } from './credential-pool.js';
 import { CredentialPool } from './credential-pool.js';
 import type { SelectionPolicy } from './select-credential.js';
+import { testSpec } from '../../test/helpers/credential-spec.js';
 
 const sonnet: ModelRequirement = { kiroModelId: 'claude-sonnet-4.6', family: 'sonnet' };
 const opus: ModelRequirement = { kiroModelId: 'claude-opus-4.6', family: 'opus' };
 
 function entry(id: number, overrides: Partial<CredentialSpec> = {}): CredentialEntry {
-  return new CredentialEntry(
-    {
-      id,
-      stateKey: `file:${id}`,
-      authMethod: 'social',
-      priority: 0,
-      authRegion: 'us-east-1',
-      apiRegion: 'us-east-1',
-      machineId: 'a'.repeat(64),
-      endpoint: 'ide',
-      proxy: undefined,
-      disabled: false,
-      origin: { kind: 'file', path: '/tmp/x.json' },
-      ...overrides,
-    },
-    {},
-  );
+  return new CredentialEntry(testSpec({ id, ...overrides }), {});
 }
 
 function pool(policy: SelectionPolicy, count = 3, clock = new ManualClock()): Pool {

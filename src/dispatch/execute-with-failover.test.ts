@@ -9,6 +9,7 @@ import { createSilentLogger } from '../shared/logger.js';
 import { UpstreamHttpError } from '../upstream/upstream-error.js';
 import type { DispatchDependencies } from './execute-with-failover.js';
 import { executeWithFailover } from './execute-with-failover.js';
+import { testSpec } from '../../test/helpers/credential-spec.js';
 
 const model = { kiroModelId: 'claude-sonnet-4.6', family: 'sonnet' };
 
@@ -17,22 +18,10 @@ function setup(count: number) {
   const entries = Array.from(
     { length: count },
     (_, index) =>
-      new CredentialEntry(
-        {
-          id: index + 1,
-          stateKey: `file:${index + 1}`,
-          authMethod: 'social',
-          priority: index,
-          authRegion: 'us-east-1',
-          apiRegion: 'us-east-1',
-          machineId: 'a'.repeat(64),
-          endpoint: 'ide',
-          proxy: undefined,
-          disabled: false,
-          origin: { kind: 'file', path: '/tmp/x.json' },
-        },
-        { accessToken: 't', expiresAt: clock.now() + 3600_000 },
-      ),
+      new CredentialEntry(testSpec({ id: index + 1, priority: index }), {
+        accessToken: 't',
+        expiresAt: clock.now() + 3600_000,
+      }),
   );
   const pool = new CredentialPool(entries, { clock, policy: { mode: 'priority', sticky: false } });
   const waits: number[] = [];

@@ -6,21 +6,10 @@ import { ManualClock } from '../shared/clock.js';
 import { AccountStateStore } from '../storage/account-state-store.js';
 import { openGatewayDatabase } from '../storage/gateway-database.js';
 import { applyCredentials } from './apply-credentials.js';
+import { testSpec } from '../../test/helpers/credential-spec.js';
 
-const spec = (id: number, overrides: Partial<CredentialSpec> = {}): CredentialSpec => ({
-  id,
-  stateKey: `file:${id}`,
-  authMethod: 'social',
-  priority: 0,
-  authRegion: 'us-east-1',
-  apiRegion: 'us-east-1',
-  machineId: 'a'.repeat(64),
-  endpoint: 'ide',
-  proxy: undefined,
-  disabled: false,
-  origin: { kind: 'file', path: '/tmp/credentials.json' },
-  ...overrides,
-});
+const spec = (id: number, overrides: Partial<CredentialSpec> = {}): CredentialSpec =>
+  testSpec({ id, ...overrides });
 
 function setup() {
   const clock = new ManualClock();

@@ -1,25 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { CredentialSpec } from '../credentials/credential.js';
 import { CredentialEntry } from '../credentials/credential-entry.js';
 import { AccountStateStore } from './account-state-store.js';
 import { openGatewayDatabase } from './gateway-database.js';
 import { RequestLogStore } from './request-log-store.js';
 import type { RequestLogEntry } from './request-log-store.js';
+import { testSpec } from '../../test/helpers/credential-spec.js';
 
-const spec = (overrides: Partial<CredentialSpec> = {}): CredentialSpec => ({
-  id: 1,
-  stateKey: 'file:1',
-  authMethod: 'social',
-  priority: 0,
-  authRegion: 'us-east-1',
-  apiRegion: 'us-east-1',
-  machineId: 'a'.repeat(64),
-  endpoint: 'ide',
-  proxy: undefined,
-  disabled: false,
-  origin: { kind: 'file', path: '/tmp/credentials.json' },
-  ...overrides,
-});
+const spec = testSpec;
 
 function populated(): CredentialEntry {
   const entry = new CredentialEntry(spec(), { refreshToken: 'r' });

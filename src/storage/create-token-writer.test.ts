@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CredentialOrigin, CredentialSpec } from '../credentials/credential.js';
 import { createSilentLogger } from '../shared/logger.js';
 import { createTokenWriter } from './create-token-writer.js';
+import { testSpec } from '../../test/helpers/credential-spec.js';
 
 let dir: string;
 const logger = createSilentLogger();
@@ -18,19 +19,7 @@ afterEach(async () => {
 });
 
 function spec(id: number, origin: CredentialOrigin): CredentialSpec {
-  return {
-    id,
-    stateKey: `test:${id}`,
-    authMethod: 'idc',
-    priority: 0,
-    authRegion: 'us-east-1',
-    apiRegion: 'us-east-1',
-    machineId: 'a'.repeat(64),
-    endpoint: 'ide',
-    proxy: undefined,
-    disabled: false,
-    origin,
-  };
+  return testSpec({ id, stateKey: `test:${id}`, authMethod: 'idc', origin });
 }
 
 describe('createTokenWriter', () => {

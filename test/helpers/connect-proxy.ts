@@ -1,7 +1,7 @@
 // A tiny HTTP CONNECT proxy with Basic authentication, for end-to-end proxy tests.
-import { connect, createServer } from 'node:net';
+import { createServer } from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
-import { TunnelLog } from './tunnel-log.js';
+import { TunnelLog, relayTunnel } from './tunnel-log.js';
 
 export interface TestProxy {
   /** `http://127.0.0.1:port` or `socks5://127.0.0.1:port`, without credentials. */
@@ -69,29 +69,12 @@ export async function startConnectProxy(credentials: ProxyCredentials): Promise<
         return;
       }
       const colon = target.lastIndexOf(':');
-      const upstream = connect(Number(target.slice(colon + 1)), target.slice(0, colon), () => {
+      const address = { host: target.slice(0, colon), port: Number(target.slice(colon + 1)) };
+      relayTunnel(client, address, log, sockets, () => {
         stats.tunnels += 1;
         client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-        const record = log.open();
-        if (rest.length > 0) {
-          record(rest);
-          upstream.write(rest);
-        }
-        client.on('data', (data: Buffer) => {
-          record(data);
-          upstream.write(data);
-        });
-        client.resume();
-        upstream.pipe(client);
-        client.on('end', () => upstream.end());
+        return rest;
       });
-      sockets.add(upstream);
-      upstream.on('close', () => {
-        sockets.delete(upstream);
-        client.destroy();
-      });
-      upstream.on('error', () => client.destroy());
-      client.on('close', () => upstream.destroy());
     };
     client.on('data', onData);
   });

@@ -1,9 +1,9 @@
 // A tiny SOCKS5 proxy (RFC 1928 CONNECT) with username/password authentication (RFC 1929).
-import { connect, createServer } from 'node:net';
+import { createServer } from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 import type { ProxyCredentials, TestProxy } from './connect-proxy.js';
 import { closeServer } from './connect-proxy.js';
-import { TunnelLog } from './tunnel-log.js';
+import { TunnelLog, relayTunnel } from './tunnel-log.js';
 
 const VERSION = 0x05;
 const METHOD_USERNAME_PASSWORD = 0x02;
@@ -86,30 +86,11 @@ export async function startSocks5Proxy(credentials: ProxyCredentials): Promise<T
     }
     client.write(Buffer.from([0x01, 0x00]));
     const target = await readTarget(reader);
-    const upstream = connect(target.port, target.host, () => {
+    relayTunnel(client, target, log, sockets, () => {
       stats.tunnels += 1;
       client.write(Buffer.from([VERSION, 0x00, 0x00, 0x01, 0, 0, 0, 0, 0, 0]));
-      const record = log.open();
-      const rest = reader.detach();
-      if (rest.length > 0) {
-        record(rest);
-        upstream.write(rest);
-      }
-      client.on('data', (data: Buffer) => {
-        record(data);
-        upstream.write(data);
-      });
-      client.resume();
-      upstream.pipe(client);
-      client.on('end', () => upstream.end());
+      return reader.detach();
     });
-    sockets.add(upstream);
-    upstream.on('close', () => {
-      sockets.delete(upstream);
-      client.destroy();
-    });
-    upstream.on('error', () => client.destroy());
-    client.on('close', () => upstream.destroy());
   };
 
   const server = createServer((client) => {

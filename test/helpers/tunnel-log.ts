@@ -1,4 +1,6 @@
 // Records what clients send through a proxy tunnel, to tell which upstream calls used which proxy.
+import { connect } from 'node:net';
+import type { Socket } from 'node:net';
 
 /**
  * `POST /refreshToken`, … for each HTTP/1.1 request in one connection's bytes (latin1, so one char per byte).
@@ -33,4 +35,39 @@ export class TunnelLog {
   requestLines(): string[] {
     return this.tunnels.flatMap(parseRequestLines);
   }
+}
+
+/**
+ * Connects to the target and relays both ways, recording the client → target bytes. `established`
+ * runs once connected: it answers the client's handshake and returns bytes it read past it.
+ */
+export function relayTunnel(
+  client: Socket,
+  target: { host: string; port: number },
+  log: TunnelLog,
+  sockets: Set<Socket>,
+  established: () => Buffer,
+): void {
+  const upstream = connect(target.port, target.host, () => {
+    const rest = established();
+    const record = log.open();
+    if (rest.length > 0) {
+      record(rest);
+      upstream.write(rest);
+    }
+    client.on('data', (data: Buffer) => {
+      record(data);
+      upstream.write(data);
+    });
+    client.resume();
+    upstream.pipe(client);
+    client.on('end', () => upstream.end());
+  });
+  sockets.add(upstream);
+  upstream.on('close', () => {
+    sockets.delete(upstream);
+    client.destroy();
+  });
+  upstream.on('error', () => client.destroy());
+  client.on('close', () => upstream.destroy());
 }

@@ -11,6 +11,7 @@ import { convertAnthropicRequestToKiro } from './convert-anthropic-request-to-ki
 import { CHUNKED_WRITE_POLICY } from './system-prompt.js';
 import { jpegBase64, pngBase64 } from '../../../test/helpers/test-images.js';
 import { validateKiroRequest } from './validate-kiro-request.js';
+import { protocolExample } from '../../../test/helpers/protocol-example.js';
 
 function context(overrides: Partial<ConversionContext> = {}): ConversionContext {
   return {
@@ -54,58 +55,16 @@ describe('convertAnthropicRequestToKiro', () => {
         { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: '18C sunny' }] },
       ],
     });
-    expect(result.request).toEqual({
-      conversationState: {
-        agentContinuationId: '00000000-0000-4000-8000-000000000002',
-        agentTaskType: 'vibe',
-        chatTriggerType: 'MANUAL',
-        conversationId: '00000000-0000-4000-8000-000000000001',
-        currentMessage: {
-          userInputMessage: {
-            content: '',
-            modelId: 'claude-sonnet-4.5',
-            origin: 'AI_EDITOR',
-            userInputMessageContext: {
-              toolResults: [{ toolUseId: 'toolu_1', content: [{ text: '18C sunny' }], status: 'success' }],
-              tools: [
-                {
-                  toolSpecification: {
-                    name: 'get_weather',
-                    description: 'Get the weather for a city',
-                    inputSchema: {
-                      json: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
-                    },
-                  },
-                },
-              ],
-            },
-          },
-        },
-        history: [
-          {
-            userInputMessage: {
-              content: `You are terse.\n${CHUNKED_WRITE_POLICY}`,
-              modelId: 'claude-sonnet-4.5',
-              origin: 'AI_EDITOR',
-            },
-          },
-          { assistantResponseMessage: { content: 'I will follow these instructions.' } },
-          {
-            userInputMessage: {
-              content: 'Weather in Paris?',
-              modelId: 'claude-sonnet-4.5',
-              origin: 'AI_EDITOR',
-            },
-          },
-          {
-            assistantResponseMessage: {
-              content: ' ',
-              toolUses: [{ toolUseId: 'toolu_1', name: 'get_weather', input: { city: 'Paris' } }],
-            },
-          },
-        ],
-      },
-    });
+    // §3.8 without the credential's profileArn, with our ids and our full chunked-write sentence.
+    const { profileArn: _profileArn, ...expected } = protocolExample();
+    const state = expected.conversationState;
+    state.agentContinuationId = '00000000-0000-4000-8000-000000000002';
+    state.conversationId = '00000000-0000-4000-8000-000000000001';
+    const systemTurn = state.history?.[0];
+    if (systemTurn && 'userInputMessage' in systemTurn) {
+      systemTurn.userInputMessage.content = `You are terse.\n${CHUNKED_WRITE_POLICY}`;
+    }
+    expect(result.request).toEqual(expected);
     expect(CHUNKED_WRITE_POLICY.startsWith('When the Write or Edit tool has content size limits')).toBe(true);
   });
 

@@ -109,13 +109,7 @@ export class ThinkingExtractor {
       this.previousChar = '';
       return;
     }
-    const end =
-      match.kind === 'pending'
-        ? match.index
-        : final
-          ? this.buffer.length
-          : this.buffer.length - START_HOLD_BACK;
-    const cut = safeCut(this.buffer, end);
+    const cut = this.releasable(match, final, START_HOLD_BACK);
     const candidate = this.buffer.slice(0, cut);
     if (candidate.length === 0) return;
     if (phase.emittedNonBlank || !isBlank(candidate)) {
@@ -126,6 +120,13 @@ export class ThinkingExtractor {
       // Whitespace with nothing before it is not content (adaptive mode's leading "\n\n").
       this.buffer = this.buffer.slice(cut);
     }
+  }
+
+  /** How much of the buffer may go out: up to a possible tag, else all but the hold-back (all at the end). */
+  private releasable(match: TagMatch, final: boolean, holdBack: number): number {
+    const end =
+      match.kind === 'pending' ? match.index : final ? this.buffer.length : this.buffer.length - holdBack;
+    return safeCut(this.buffer, end);
   }
 
   private drainThinking(phase: Phase & { name: 'thinking' }, out: ThinkingSegment[], final: boolean): void {
@@ -141,13 +142,7 @@ export class ThinkingExtractor {
       this.passThrough(rest, out);
       return;
     }
-    const end =
-      match.kind === 'pending'
-        ? match.index
-        : final
-          ? this.buffer.length
-          : this.buffer.length - END_HOLD_BACK;
-    const cut = safeCut(this.buffer, end);
+    const cut = this.releasable(match, final, END_HOLD_BACK);
     this.emitThinking(this.buffer.slice(0, cut), out);
     this.buffer = this.buffer.slice(cut);
     // A boundary inside thinking ends it: the model cannot call a tool from inside its thinking.
