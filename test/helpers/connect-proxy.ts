@@ -1,6 +1,6 @@
 // A tiny HTTP CONNECT proxy with Basic authentication, for end-to-end proxy tests.
 import { createServer } from 'node:net';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo, Server, Socket } from 'node:net';
 import { TunnelLog, relayTunnel } from './tunnel-log.js';
 
 export interface TestProxy {
@@ -78,10 +78,27 @@ export async function startConnectProxy(credentials: ProxyCredentials): Promise<
     };
     client.on('data', onData);
   });
+  return listenProxy('http', server, stats, log, sockets);
+}
+
+export interface ProxyStats {
+  connections: number;
+  tunnels: number;
+  rejected: number;
+}
+
+/** Listens on a free loopback port and hands back the test's view of the proxy. */
+export async function listenProxy(
+  scheme: 'http' | 'socks5',
+  server: Server,
+  stats: ProxyStats,
+  log: TunnelLog,
+  sockets: Set<Socket>,
+): Promise<TestProxy> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${scheme}://127.0.0.1:${port}`,
     port,
     get connections() {
       return stats.connections;

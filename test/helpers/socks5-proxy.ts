@@ -1,8 +1,8 @@
 // A tiny SOCKS5 proxy (RFC 1928 CONNECT) with username/password authentication (RFC 1929).
 import { createServer } from 'node:net';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { ProxyCredentials, TestProxy } from './connect-proxy.js';
-import { closeServer } from './connect-proxy.js';
+import { listenProxy } from './connect-proxy.js';
 import { TunnelLog, relayTunnel } from './tunnel-log.js';
 
 const VERSION = 0x05;
@@ -100,21 +100,5 @@ export async function startSocks5Proxy(credentials: ProxyCredentials): Promise<T
     client.on('error', () => client.destroy());
     handshake(client).catch(() => client.destroy());
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    url: `socks5://127.0.0.1:${port}`,
-    port,
-    get connections() {
-      return stats.connections;
-    },
-    get tunnels() {
-      return stats.tunnels;
-    },
-    get rejected() {
-      return stats.rejected;
-    },
-    requestLines: () => log.requestLines(),
-    close: () => closeServer(server, sockets),
-  };
+  return listenProxy('socks5', server, stats, log, sockets);
 }
