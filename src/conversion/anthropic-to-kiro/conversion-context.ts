@@ -33,5 +33,3 @@ export interface ConversionResult {
   /** History turns dropped by the payload guard. */
   trimmedMessages: number;
 }
-
-export const DEFAULT_MAX_UPSTREAM_BODY_BYTES = 600_000;

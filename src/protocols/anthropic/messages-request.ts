@@ -139,8 +139,6 @@ export const thinkingConfigSchema = z.union([
   z.looseObject({ type: z.literal('adaptive') }),
 ]);
 
-export type AnthropicThinkingConfig = z.infer<typeof thinkingConfigSchema>;
-
 export const messagesRequestSchema = z.looseObject({
   model: z.string().min(1),
   messages: z.array(messageSchema),
@@ -166,9 +164,6 @@ export type AnthropicMessagesRequest = {
 } & {
   messages: AnthropicMessage[];
 };
-
-/** The count_tokens body: the same shape without max_tokens/stream. */
-export const countTokensRequestSchema = messagesRequestSchema;
 
 type Issue = z.core.$ZodIssue;
 
