@@ -72,28 +72,26 @@ export interface AddAccountOptions {
   refreshFault?: SimHttpError | null;
 }
 
-/** Fields a patch may change, plus two one-shot actions. */
-export interface SimAccountPatch {
-  tier?: SimTier;
-  email?: string;
-  profileArn?: string | null;
-  expiresInSeconds?: number;
-  rotateSocialRefreshTokens?: boolean;
-  usageLimit?: number;
-  currentUsage?: number;
+/** What a patch may change (the creation options minus identity and credentials), plus two one-shot actions. */
+export type SimAccountPatch = Partial<
+  Omit<
+    AddAccountOptions,
+    | 'id'
+    | 'authMethod'
+    | 'refreshToken'
+    | 'clientId'
+    | 'clientSecret'
+    | 'apiKey'
+    | 'issueAccessToken'
+    | 'freeTrial'
+  >
+> & {
   freeTrial?: SimFreeTrial | null;
-  bonuses?: SimBonus[];
-  suspended?: boolean;
-  revoked?: boolean;
-  throttled?: SimThrottle | null;
-  quotaExhausted?: boolean;
-  clientExpired?: boolean;
-  refreshFault?: SimHttpError | null;
   /** Invalidate every access token issued so far (upstream-side revocation, gotcha #10). */
   invalidateAccessTokens?: boolean;
   /** Make the current access tokens expire now. */
   expireAccessTokens?: boolean;
-}
+};
 
 /** A snapshot of one account; call `simulator.account(id)` again for the current state. */
 export interface SimAccount {
