@@ -1,11 +1,8 @@
+// config.json: every kiro.rs field (protocol §6.6) plus kirogate's own. Unknown keys are accepted
+// (and logged), so a kiro.rs file always loads unchanged.
 import { z } from 'zod';
-
-/**
- * config.json: every kiro.rs field (protocol §6.6) plus kirogate's own. Unknown keys are accepted
- * (and logged), so a kiro.rs file always loads unchanged.
- */
-export const LOAD_BALANCING_MODES = ['priority', 'balanced', 'round-robin', 'random', 'quota'] as const;
-export type LoadBalancingMode = (typeof LOAD_BALANCING_MODES)[number];
+import type { LoadBalancingMode } from '../credentials/select-credential.js';
+import { LOAD_BALANCING_MODES } from '../credentials/select-credential.js';
 
 const port = z.number().int().min(0).max(65535);
 const positiveInt = z.number().int().positive();

@@ -7,8 +7,8 @@ import { atomicWriteFile, isErrorCode } from '../storage/atomic-write-file.js';
 import { PROXY_PROTOCOLS } from '../upstream/http-dispatchers.js';
 import type { Config } from './config-schema.js';
 import { KNOWN_CONFIG_KEYS, configSchema } from './config-schema.js';
-import { describeType, formatZodIssues } from './format-zod-issues.js';
-import { parseJsonText } from './parse-json-text.js';
+import { describeType, formatZodIssues } from '../shared/format-zod-issues.js';
+import { parseJsonText } from '../shared/parse-json-text.js';
 import { readEnvOverrides } from './read-env-overrides.js';
 
 export interface LoadConfigOptions {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import type { CredentialOrigin, CredentialSpec, LoadedCredential } from '../credentials/credential.js';
+import type { CredentialOrigin, CredentialSpec, LoadedCredential } from '../upstream/credential.js';
 import type { Clock } from '../shared/clock.js';
 import { systemClock } from '../shared/clock.js';
 import { ConfigError } from '../shared/errors.js';

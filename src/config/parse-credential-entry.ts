@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { AuthMethod, EndpointKind, ProxySetting, TokenState } from '../credentials/credential.js';
+import type { AuthMethod, EndpointKind, ProxySetting, TokenState } from '../upstream/credential.js';
 import { parseExpiry } from '../storage/ide-cache-file.js';
 import { PROXY_PROTOCOLS } from '../upstream/http-dispatchers.js';
-import { formatZodIssues } from './format-zod-issues.js';
+import { formatZodIssues } from '../shared/format-zod-issues.js';
 
 /** One credential entry after validation, before ids, regions and machine IDs are resolved. */
 export interface CredentialDraft {

@@ -4,7 +4,7 @@ import { createSilentLogger } from '../shared/logger.js';
 import { RefreshError } from '../upstream/refresh-tokens.js';
 import type { RefreshedTokens } from '../upstream/refresh-tokens.js';
 import { AccessTokenProvider, REFRESH_AHEAD_MS, refreshRetryDelay } from './access-token-provider.js';
-import type { TokenState } from './credential.js';
+import type { TokenState } from '../upstream/credential.js';
 import { CredentialEntry } from './credential-entry.js';
 import { testSpec } from '../../test/helpers/credential-spec.js';
 

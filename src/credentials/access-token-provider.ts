@@ -2,8 +2,8 @@ import type { Logger } from '../shared/logger.js';
 import type { Clock } from '../shared/clock.js';
 import type { RefreshedTokens } from '../upstream/refresh-tokens.js';
 import { RefreshError } from '../upstream/refresh-tokens.js';
-import type { CredentialSpec, TokenState } from './credential.js';
-import { describeCredential } from './credential.js';
+import type { CredentialSpec, TokenState } from '../upstream/credential.js';
+import { describeCredential } from '../upstream/credential.js';
 import type { CredentialEntry } from './credential-entry.js';
 
 /** Refresh when the token has less than this left (kiro.rs, §6.4). */

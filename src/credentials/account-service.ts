@@ -4,7 +4,7 @@ import type { KiroCallContext, KiroClient } from '../upstream/kiro-client.js';
 import type { UsageSnapshot } from '../upstream/usage-limits.js';
 import { summariseUsageLimits } from '../upstream/usage-limits.js';
 import type { AccessTokenProvider } from './access-token-provider.js';
-import { describeCredential } from './credential.js';
+import { describeCredential } from '../upstream/credential.js';
 import type { CredentialEntry } from './credential-entry.js';
 import type { CredentialPool } from './credential-pool.js';
 

@@ -1,5 +1,5 @@
 import type { UsageSnapshot } from '../upstream/usage-limits.js';
-import type { CredentialSpec, TokenState } from './credential.js';
+import type { CredentialSpec, TokenState } from '../upstream/credential.js';
 
 /** Why an account is out of service. `manual` comes from the file; the rest are set by the pool. */
 export type DisabledReason =

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { FailureAction } from '../dispatch/classify-failure.js';
-import type { CredentialSpec } from './credential.js';
+import type { FailureAction } from './failure-action.js';
+import type { CredentialSpec } from '../upstream/credential.js';
 import { CredentialEntry, THROTTLED_REASON } from './credential-entry.js';
 import type { HealthSettings } from './credential-health.js';
 import { DEFAULT_HEALTH, applyFailure, nextMonthStart, recordSuccess } from './credential-health.js';

@@ -1,4 +1,4 @@
-import type { FailureAction } from '../dispatch/classify-failure.js';
+import type { FailureAction } from './failure-action.js';
 import type { CredentialEntry } from './credential-entry.js';
 import { THROTTLED_REASON } from './credential-entry.js';
 

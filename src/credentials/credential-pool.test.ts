@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../shared/clock.js';
 import { OverloadedError, PermissionError, RateLimitError } from '../shared/errors.js';
-import type { CredentialSpec } from './credential.js';
+import type { CredentialSpec } from '../upstream/credential.js';
 import { CredentialEntry, THROTTLED_REASON } from './credential-entry.js';
 import type { CredentialPool as Pool, ModelRequirement } from './credential-pool.js';
 import { CredentialPool } from './credential-pool.js';

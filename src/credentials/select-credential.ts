@@ -1,4 +1,5 @@
-import type { LoadBalancingMode } from '../config/config-schema.js';
+export const LOAD_BALANCING_MODES = ['priority', 'balanced', 'round-robin', 'random', 'quota'] as const;
+export type LoadBalancingMode = (typeof LOAD_BALANCING_MODES)[number];
 
 /** What selection may look at: a read-only view of one available, eligible account. */
 export interface SelectionCandidate {

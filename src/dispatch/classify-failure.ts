@@ -1,28 +1,8 @@
-import type { DisabledReason } from '../credentials/credential-entry.js';
-import type { GatewayError } from '../shared/errors.js';
+// Matching uses the parsed `reason`/`__type`; free-text checks live only in this file.
+import type { FailureAction } from '../credentials/failure-action.js';
 import { ApiError, InvalidRequestError, NotFoundError, PromptTooLongError } from '../shared/errors.js';
 import { RefreshError } from '../upstream/refresh-tokens.js';
 import { UpstreamHttpError, UpstreamNetworkError } from '../upstream/upstream-error.js';
-
-/**
- * What one failed attempt means for the request and the account (README "Failure policy").
- * Matching uses the parsed `reason`/`__type`; free-text checks live only in this file.
- */
-export type FailureAction =
-  /** Caused by the request itself: answer the client, never penalise the account. */
-  | { kind: 'client-error'; error: GatewayError }
-  /** "The bearer token … is invalid": force one refresh, retry the same account once. */
-  | { kind: 'refresh-and-retry' }
-  /** Suspended account or exhausted monthly quota: take it out of service and fail over. */
-  | { kind: 'disable'; reason: DisabledReason; detail: string }
-  /** 429: rest the account and fail over. */
-  | { kind: 'cool-down'; retryAfterSeconds: number | undefined; detail: string }
-  /** The account cannot serve this model (e.g. Opus on a free plan): fail over, no penalty. */
-  | { kind: 'model-not-allowed'; detail: string }
-  /** Other 401/403: count a failure and fail over. */
-  | { kind: 'account-failure'; detail: string }
-  /** 408, 5xx, timeouts, network, transient refresh failures: back off and fail over. */
-  | { kind: 'transient'; detail: string; overloaded: boolean };
 
 const IMPROPERLY_FORMED_HINT =
   'Kiro rejected the request as improperly formed and gave no reason. kirogate logged the request ' +

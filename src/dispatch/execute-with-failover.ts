@@ -1,5 +1,5 @@
 import type { AccessTokenProvider } from '../credentials/access-token-provider.js';
-import { describeCredential } from '../credentials/credential.js';
+import { describeCredential } from '../upstream/credential.js';
 import type { CredentialEntry } from '../credentials/credential-entry.js';
 import type { HealthSettings } from '../credentials/credential-health.js';
 import { applyFailure } from '../credentials/credential-health.js';
@@ -10,7 +10,7 @@ import type { GatewayError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { KiroCallContext } from '../upstream/kiro-client.js';
 import { classifyFailure } from './classify-failure.js';
-import type { FailureAction } from './classify-failure.js';
+import type { FailureAction } from '../credentials/failure-action.js';
 import { backoffDelay, sleep } from './backoff.js';
 
 export interface DispatchDependencies {

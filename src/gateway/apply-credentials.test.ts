@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CredentialSpec, LoadedCredential } from '../credentials/credential.js';
+import type { CredentialSpec, LoadedCredential } from '../upstream/credential.js';
 import { CredentialEntry } from '../credentials/credential-entry.js';
 import { CredentialPool } from '../credentials/credential-pool.js';
 import { ManualClock } from '../shared/clock.js';

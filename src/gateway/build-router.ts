@@ -3,7 +3,7 @@ import { messagesHandler } from '../http/anthropic/messages-route.js';
 import { getModelHandler, listModelsHandler } from '../http/anthropic/models-route.js';
 import { sendJson } from '../http/anthropic-error-body.js';
 import { Router } from '../http/router.js';
-import type { GatewayServices } from './gateway-services.js';
+import type { GatewayServices } from '../http/anthropic/gateway-services.js';
 
 /** Every route the gateway serves. */
 export function buildRouter(services: GatewayServices): Router {

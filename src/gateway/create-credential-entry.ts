@@ -1,4 +1,4 @@
-import type { LoadedCredential } from '../credentials/credential.js';
+import type { LoadedCredential } from '../upstream/credential.js';
 import { CredentialEntry } from '../credentials/credential-entry.js';
 import type { AccountStateStore } from '../storage/account-state-store.js';
 

@@ -6,7 +6,7 @@ import type { Config } from '../config/config-schema.js';
 import { AccessTokenProvider } from '../credentials/access-token-provider.js';
 import type { TokenWriter } from '../credentials/access-token-provider.js';
 import { AccountService } from '../credentials/account-service.js';
-import type { LoadedCredential } from '../credentials/credential.js';
+import type { LoadedCredential } from '../upstream/credential.js';
 import { DEFAULT_HEALTH } from '../credentials/credential-health.js';
 import { CredentialPool } from '../credentials/credential-pool.js';
 import type { DispatchDependencies } from '../dispatch/execute-with-failover.js';
@@ -28,7 +28,7 @@ import type { KiroClientOptions } from '../upstream/kiro-client.js';
 import { buildRouter } from './build-router.js';
 import { createCredentialEntry } from './create-credential-entry.js';
 import { createRefresher } from './create-refresher.js';
-import type { GatewayServices } from './gateway-services.js';
+import type { GatewayServices } from '../http/anthropic/gateway-services.js';
 import { globalProxyOf } from './global-proxy.js';
 
 export interface CreateGatewayOptions {

@@ -1,5 +1,5 @@
 import type { TokenRefresher } from '../credentials/access-token-provider.js';
-import type { CredentialSpec } from '../credentials/credential.js';
+import type { CredentialSpec } from '../upstream/credential.js';
 import type { Clock, IdGenerator } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { IdeCacheFile } from '../storage/ide-cache-file.js';

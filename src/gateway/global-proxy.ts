@@ -1,5 +1,5 @@
 import type { Config } from '../config/config-schema.js';
-import type { ProxySetting } from '../credentials/credential.js';
+import type { ProxySetting } from '../upstream/credential.js';
 
 /** The config-wide upstream proxy (kiro.rs proxyUrl/proxyUsername/proxyPassword). */
 export function globalProxyOf(

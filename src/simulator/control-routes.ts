@@ -1,7 +1,7 @@
 // /__sim/…: drive the simulator from another process. Outside the Kiro namespace on purpose.
 
 import type { z } from 'zod';
-import type { WebSearchConfig } from './mcp-handler.js';
+import type { WebSearchConfig } from './web-search-config.js';
 import type { AddAccountOptions, SimAccount, SimAccountPatch } from './sim-account.js';
 import type { QueuedScript, ScriptMatch, SimScript } from './script-types.js';
 import type { SimStats } from './sim-stats.js';

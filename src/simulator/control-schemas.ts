@@ -1,7 +1,7 @@
 // zod schemas for the /__sim/ control routes; each is checked against its TypeScript type.
 
 import { z } from 'zod';
-import type { WebSearchConfig } from './mcp-handler.js';
+import type { WebSearchConfig } from './web-search-config.js';
 import type { AddAccountOptions, SimAccountPatch } from './sim-account.js';
 import type { ScriptMatch, SimScript } from './script-types.js';
 import type { SimErrorPreset, SimHttpError } from './upstream-errors.js';

@@ -6,7 +6,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '../shared/clock.js';
 import type { SimulatorControl } from './control-routes.js';
-import type { WebSearchConfig } from './mcp-handler.js';
+import type { WebSearchConfig } from './web-search-config.js';
 import { ModelCatalog } from './model-catalog.js';
 import type { AddAccountOptions, SimAccount, SimAccountPatch } from './sim-account.js';
 import type { QueuedScript, ScriptMatch, SimScript } from './script-types.js';

@@ -5,23 +5,7 @@ import { answerWith, headerValue, namespaceOf } from './simulator-context.js';
 import { parseJson } from './http-io.js';
 import { isObject } from './request-rejection.js';
 import { bearerInvalid } from './upstream-errors.js';
-
-export interface WebSearchResult {
-  title: string;
-  url: string;
-  snippet: string;
-  /** Epoch milliseconds. */
-  publishedDate?: number;
-  id?: string;
-  domain?: string;
-}
-
-export interface WebSearchConfig {
-  /** Fixed results; default: three deterministic results derived from the query. */
-  results?: WebSearchResult[];
-  /** Answer every call with this JSON-RPC error instead. */
-  error?: { code: number; message: string; data?: unknown };
-}
+import type { WebSearchConfig, WebSearchResult } from './web-search-config.js';
 
 function defaultResults(query: string): WebSearchResult[] {
   const slug =

@@ -3,7 +3,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
-import type { WebSearchConfig } from './mcp-handler.js';
+import type { WebSearchConfig } from './web-search-config.js';
 import type { ModelCatalog } from './model-catalog.js';
 import type { ScriptQueue } from './script-queue.js';
 import type { SeededRandom } from './seeded-random.js';

@@ -3,7 +3,7 @@ import { systemClock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { createSilentLogger } from '../shared/logger.js';
 import { DEFAULT_HIDDEN_PROMPT_TOKENS } from './context-usage.js';
-import type { WebSearchConfig } from './mcp-handler.js';
+import type { WebSearchConfig } from './web-search-config.js';
 import type { SimModelSpec } from './model-catalog.js';
 import { DEFAULT_SIM_MODELS } from './model-catalog.js';
 import type { AddAccountOptions } from './sim-account.js';

@@ -1,5 +1,5 @@
 import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
-import type { TokenState } from '../credentials/credential.js';
+import type { TokenState } from '../upstream/credential.js';
 import type { CredentialEntry, CredentialStatus, DisabledReason } from '../credentials/credential-entry.js';
 import { isDerivedMachineId } from '../upstream/machine-id.js';
 import type { UsageSnapshot } from '../upstream/usage-limits.js';

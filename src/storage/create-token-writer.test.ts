@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CredentialOrigin, CredentialSpec } from '../credentials/credential.js';
+import type { CredentialOrigin, CredentialSpec } from '../upstream/credential.js';
 import { createSilentLogger } from '../shared/logger.js';
 import { createTokenWriter } from './create-token-writer.js';
 import { testSpec } from '../../test/helpers/credential-spec.js';

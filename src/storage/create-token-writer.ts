@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { CredentialSpec, TokenState } from '../credentials/credential.js';
+import type { CredentialSpec, TokenState } from '../upstream/credential.js';
 import type { Logger } from '../shared/logger.js';
 import { CredentialsFileRegistry } from './credentials-file.js';
 import { IdeCacheFile } from './ide-cache-file.js';

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { parseJsonText } from '../config/parse-json-text.js';
-import { describeType } from '../config/format-zod-issues.js';
+import { parseJsonText } from '../shared/parse-json-text.js';
+import { describeType } from '../shared/format-zod-issues.js';
 import { ConfigError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { atomicWriteFile, isErrorCode } from './atomic-write-file.js';

@@ -1,8 +1,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { parseJsonText } from '../config/parse-json-text.js';
-import { describeType } from '../config/format-zod-issues.js';
-import type { TokenState } from '../credentials/credential.js';
+import { parseJsonText } from '../shared/parse-json-text.js';
+import { describeType } from '../shared/format-zod-issues.js';
+import type { TokenState } from '../upstream/credential.js';
 import { ConfigError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { atomicWriteFile, isErrorCode } from './atomic-write-file.js';

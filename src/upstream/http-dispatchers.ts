@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import { Agent, ProxyAgent, Socks5ProxyAgent } from 'undici';
 import type { Dispatcher } from 'undici';
-import type { ProxySetting } from '../credentials/credential.js';
+import type { ProxySetting } from './credential.js';
 import { ConfigError } from '../shared/errors.js';
 
 export interface DispatcherOptions {

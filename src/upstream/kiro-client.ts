@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { request } from 'undici';
 import type { Dispatcher } from 'undici';
 import { z } from 'zod';
-import type { CredentialSpec } from '../credentials/credential.js';
+import type { CredentialSpec } from './credential.js';
 import type { IdGenerator } from '../shared/clock.js';
 import type { HttpDispatchers } from './http-dispatchers.js';
 import type { BearerAuth, ClientIdentity, Headers } from './kiro-headers.js';

@@ -1,10 +1,13 @@
-import type { Config } from '../config/config-schema.js';
-import type { CredentialSpec } from '../credentials/credential.js';
+import type { CredentialSpec } from './credential.js';
 
-export type UpstreamUrlConfig = Pick<
-  Config,
-  'apiBaseUrl' | 'runtimeBaseUrl' | 'managementBaseUrl' | 'authBaseUrl' | 'oidcBaseUrl'
->;
+/** The base URL templates (`{region}` substituted) the upstream calls; config.json supplies them. */
+export interface UpstreamUrlConfig {
+  apiBaseUrl: string;
+  runtimeBaseUrl: string;
+  managementBaseUrl: string;
+  authBaseUrl: string;
+  oidcBaseUrl: string;
+}
 
 type EndpointSpec = Pick<CredentialSpec, 'apiRegion' | 'authRegion' | 'endpoint'>;
 

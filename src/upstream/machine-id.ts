@@ -1,6 +1,6 @@
 // Machine ID derivation, protocol §2.3 (kiro.rs rules, so a switched user keeps the same device fingerprint).
 import { createHash, randomUUID } from 'node:crypto';
-import type { AuthMethod, MachineIdSource } from '../credentials/credential.js';
+import type { AuthMethod, MachineIdSource } from './credential.js';
 
 export interface MachineIdInput {
   authMethod: AuthMethod;

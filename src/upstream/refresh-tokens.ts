@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CredentialSpec } from '../credentials/credential.js';
+import type { CredentialSpec } from './credential.js';
 import { idcRefreshUrl, socialRefreshUrl } from './kiro-endpoints.js';
 import type { KiroClient } from './kiro-client.js';
 import { idcRefreshHeaders, socialRefreshHeaders } from './kiro-headers.js';

@@ -1,5 +1,5 @@
 // A CredentialSpec for tests: a social account from credentials.json, overridable field by field.
-import type { CredentialSpec } from '../../src/credentials/credential.js';
+import type { CredentialSpec } from '../../src/upstream/credential.js';
 
 export function testSpec(overrides: Partial<CredentialSpec> = {}): CredentialSpec {
   const id = overrides.id ?? 1;

@@ -1,5 +1,5 @@
 import { convertAnthropicRequestToKiro } from '../../conversion/anthropic-to-kiro/convert-anthropic-request-to-kiro.js';
-import type { GatewayServices } from '../../gateway/gateway-services.js';
+import type { GatewayServices } from './gateway-services.js';
 import { parseMessagesRequest } from '../../protocols/anthropic/messages-request.js';
 import { KIRO_HIDDEN_PROMPT_TOKENS, countKiroRequestTokens } from '../../tokens/count-kiro-request-tokens.js';
 import { countTokensRemote } from '../../tokens/count-tokens-remote.js';
@@ -7,7 +7,7 @@ import { requireApiKey } from '../api-key-auth.js';
 import { sendJson } from '../anthropic-error-body.js';
 import { readJsonBody } from '../read-json-body.js';
 import type { RouteHandler } from '../router.js';
-import { conversionContext } from './messages-route.js';
+import { conversionContext } from './conversion-context.js';
 
 /**
  * POST /v1/messages/count_tokens. The count is made on the request Kiro would receive (our injected

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { convertAnthropicRequestToKiro } from '../../conversion/anthropic-to-kiro/convert-anthropic-request-to-kiro.js';
 import type { ConversionResult } from '../../conversion/anthropic-to-kiro/convert-anthropic-request-to-kiro.js';
 import { extractSessionId } from '../../conversion/anthropic-to-kiro/conversation-id.js';
@@ -7,7 +6,7 @@ import { isWebSearchRequest } from '../../conversion/web-search/is-web-search-re
 import { ImproperlyFormedError } from '../../dispatch/classify-failure.js';
 import { executeWithFailover } from '../../dispatch/execute-with-failover.js';
 import type { CredentialEntry } from '../../credentials/credential-entry.js';
-import type { GatewayServices } from '../../gateway/gateway-services.js';
+import type { GatewayServices } from './gateway-services.js';
 import type { AnthropicMessagesRequest } from '../../protocols/anthropic/messages-request.js';
 import { parseMessagesRequest } from '../../protocols/anthropic/messages-request.js';
 import { isGatewayError } from '../../shared/errors.js';
@@ -22,24 +21,13 @@ import { recordOutcome } from './request-outcome.js';
 import type { KiroResponseInput } from './write-kiro-response.js';
 import { writeKiroResponse } from './write-kiro-response.js';
 import { handleWebSearch } from './web-search-route.js';
+import { conversionContext } from './conversion-context.js';
+import { newMessageId } from './new-message-id.js';
 
 export interface MessagesVariant {
   /** `/cc/v1`: buffer the stream until upstream ends so message_start.input_tokens is exact. */
   buffered: boolean;
   endpoint: string;
-}
-
-export const newMessageId = (): string => `msg_${randomBytes(12).toString('hex')}`;
-
-/** The request-conversion context from the current config. */
-export function conversionContext(services: GatewayServices) {
-  const config = services.config();
-  return {
-    newId: services.newId,
-    modelMapping: config.modelMapping,
-    maxUpstreamBodyBytes: config.maxUpstreamBodyBytes,
-    payloadGuard: config.payloadGuard,
-  };
 }
 
 /** Counts after the event loop had a chance to send the upstream request, so counting never delays it. */

@@ -1,7 +1,7 @@
 import type { ModelCatalogEntry } from '../../conversion/models/model-catalog.js';
 import { listModels } from '../../conversion/models/model-catalog.js';
 import { resolveModel } from '../../conversion/models/resolve-model.js';
-import type { GatewayServices } from '../../gateway/gateway-services.js';
+import type { GatewayServices } from './gateway-services.js';
 import { NotFoundError } from '../../shared/errors.js';
 import { requireApiKey } from '../api-key-auth.js';
 import { sendJson } from '../anthropic-error-body.js';

@@ -1,6 +1,6 @@
 import type { CredentialEntry } from '../../credentials/credential-entry.js';
 import { recordSuccess, recordUsage } from '../../credentials/credential-health.js';
-import type { GatewayServices } from '../../gateway/gateway-services.js';
+import type { GatewayServices } from './gateway-services.js';
 import { isGatewayError } from '../../shared/errors.js';
 
 export interface RequestOutcome {

@@ -10,7 +10,7 @@ import { renderWebSearchEvents } from '../../conversion/web-search/render-web-se
 import type { WebSearchResults } from '../../conversion/web-search/parse-mcp-web-search-response.js';
 import type { CredentialEntry } from '../../credentials/credential-entry.js';
 import { executeWithFailover } from '../../dispatch/execute-with-failover.js';
-import type { GatewayServices } from '../../gateway/gateway-services.js';
+import type { GatewayServices } from './gateway-services.js';
 import type { AnthropicMessagesRequest } from '../../protocols/anthropic/messages-request.js';
 import { encodeSseEvent } from '../../protocols/anthropic/encode-sse-event.js';
 import { isGatewayError } from '../../shared/errors.js';
@@ -19,7 +19,8 @@ import { countKiroRequestTokens } from '../../tokens/count-kiro-request-tokens.j
 import { sendJson } from '../anthropic-error-body.js';
 import type { RouteContext } from '../router.js';
 import { SseStream } from '../sse-stream.js';
-import { conversionContext, newMessageId } from './messages-route.js';
+import { conversionContext } from './conversion-context.js';
+import { newMessageId } from './new-message-id.js';
 import { recordOutcome } from './request-outcome.js';
 
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';

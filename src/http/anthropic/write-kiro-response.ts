@@ -2,7 +2,7 @@ import { aggregateMessage } from '../../conversion/kiro-to-anthropic/aggregate-m
 import type { StreamFailure } from '../../conversion/kiro-to-anthropic/kiro-to-anthropic-translator.js';
 import { KiroToAnthropicTranslator } from '../../conversion/kiro-to-anthropic/kiro-to-anthropic-translator.js';
 import { patchMessageStartInputTokens } from '../../conversion/kiro-to-anthropic/patch-message-start-input-tokens.js';
-import type { GatewayServices } from '../../gateway/gateway-services.js';
+import type { GatewayServices } from './gateway-services.js';
 import type { AnthropicStreamEvent } from '../../protocols/anthropic/stream-events.js';
 import { encodeSseEvent } from '../../protocols/anthropic/encode-sse-event.js';
 import { countTextTokens } from '../../tokens/claude-tokenizer.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../shared/errors.js';
+import { ConfigError } from './errors.js';
 import { findJsonSyntaxError, lineAndColumn, parseJsonText } from './parse-json-text.js';
 
 function errorOf(text: string): ConfigError {

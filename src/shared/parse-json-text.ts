@@ -1,4 +1,4 @@
-import { ConfigError } from '../shared/errors.js';
+import { ConfigError } from './errors.js';
 
 /** Removes a leading UTF-8 byte order mark (Windows editors add one). */
 export function stripBom(text: string): string {
