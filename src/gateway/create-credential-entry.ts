@@ -23,6 +23,9 @@ export function createCredentialEntry(
   const entry = new CredentialEntry(spec, tokens);
   const restored = store.restore(entry);
   if (restored.kind === 'replaced') {
+    // An access token left in the entry was issued to the old account: never spend it on the new one.
+    const { accessToken: _stale, expiresAt: _staleExpiry, ...kept } = entry.tokens;
+    entry.tokens = kept;
     const secret = spec.authMethod === 'api_key' ? 'API key' : 'refresh token';
     logger.info(
       { credential: describeCredential(spec) },
