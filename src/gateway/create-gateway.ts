@@ -124,6 +124,7 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
     },
   );
   for (const entry of pool.list()) stateStore.save(entry);
+  stateStore.forgetLegacyRows(new Set(pool.list().map((entry) => entry.spec.stateKey)));
   const tokens = new AccessTokenProvider({
     refresher: createRefresher({ client, urls: () => config, newId, clock, logger }),
     writeTokens,

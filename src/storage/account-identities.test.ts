@@ -154,6 +154,20 @@ describe('AccountStateStore: state follows the account', () => {
     expect(store.restore(account(1, 'r-other'))).toEqual({ kind: 'replaced' });
   });
 
+  it('at start-up, rows from before fingerprints that no entry adopted are dropped', () => {
+    const { store, db, rowKeys } = setup();
+    const insert = db.prepare(
+      "INSERT INTO account_state (state_key, credential_id, status, requests, updated_at) VALUES (?, 1, 'active', 5, 0)",
+    );
+    for (const stateKey of ['file:1', 'file:2', 'env:REFRESH_TOKEN:abc']) insert.run(stateKey);
+    const adopted = account(1, 'r1');
+    store.restore(adopted);
+    store.save(adopted);
+    store.forgetLegacyRows(new Set(['file:1']));
+    expect(rowKeys()).toEqual(['env:REFRESH_TOKEN:abc', 'file:1']);
+    expect(store.restore(account(2, 'r2'))).toEqual({ kind: 'fresh' });
+  });
+
   it('env accounts keep their slot (their key already follows the secret)', () => {
     const { store } = setup();
     const env = {

@@ -188,6 +188,20 @@ export class AccountStateStore {
     this.identities.remember(spec.stateKey, this.identities.fingerprint(spec, secret));
   }
 
+  /**
+   * Called once at start-up, after every loaded entry was restored and saved: rows of the file written before
+   * fingerprints were kept and not adopted now belong to entries gone from the file, and must not be picked
+   * up by a stranger given their id later.
+   */
+  forgetLegacyRows(kept: ReadonlySet<string>): void {
+    this.flush();
+    const legacy = this.db
+      .prepare("SELECT state_key FROM account_state WHERE identified = 0 AND state_key LIKE 'file:%'")
+      .all() as { state_key: string }[];
+    const drop = this.db.prepare('DELETE FROM account_state WHERE state_key = ?');
+    for (const { state_key: stateKey } of legacy) if (!kept.has(stateKey)) drop.run(stateKey);
+  }
+
   /** Earlier fingerprints, then the ones rotated away from this run, then the current secret's; newest kept. */
   private fingerprintsOf(entry: CredentialEntry): string[] {
     const secret = identitySecret(entry.spec, entry.tokens);
