@@ -50,7 +50,8 @@ export interface TokenRequest {
  * at once. A revoked refresh token disables the credential instead of retrying forever (gotcha 15).
  */
 export class AccessTokenProvider {
-  private readonly inFlight = new Map<number, Promise<void>>();
+  /** By entry, not id: a reload can give an id to another account while a refresh runs. */
+  private readonly inFlight = new Map<CredentialEntry, Promise<void>>();
   /** The last transient refresh failure per account, answered again while its retry delay lasts. */
   private readonly lastFailure = new WeakMap<CredentialEntry, { at: number; error: RefreshError }>();
 
@@ -90,13 +91,13 @@ export class AccessTokenProvider {
    * failures it fails at once with the last error instead (see refreshRetryDelay).
    */
   refresh(entry: CredentialEntry): Promise<void> {
-    let pending = this.inFlight.get(entry.id);
+    let pending = this.inFlight.get(entry);
     if (!pending) {
       const failure = this.lastFailure.get(entry);
       const delay = refreshRetryDelay(entry.consecutiveRefreshFailures);
       if (failure && this.options.clock.now() - failure.at < delay) return Promise.reject(failure.error);
-      pending = this.doRefresh(entry).finally(() => this.inFlight.delete(entry.id));
-      this.inFlight.set(entry.id, pending);
+      pending = this.doRefresh(entry).finally(() => this.inFlight.delete(entry));
+      this.inFlight.set(entry, pending);
     }
     return pending;
   }

@@ -25,16 +25,17 @@ export interface AccountServiceOptions {
  */
 export class AccountService {
   private timer: NodeJS.Timeout | undefined;
-  private readonly pendingUsage = new Map<number, Promise<UsageSnapshot>>();
+  /** By entry, not id: a reload can give an id to another account. */
+  private readonly pendingUsage = new Map<CredentialEntry, Promise<UsageSnapshot>>();
 
   constructor(private readonly options: AccountServiceOptions) {}
 
   /** Fetches getUsageLimits for one account and applies it (balance, plan, email, quota reset). */
   refreshUsage(entry: CredentialEntry): Promise<UsageSnapshot> {
-    let pending = this.pendingUsage.get(entry.id);
+    let pending = this.pendingUsage.get(entry);
     if (!pending) {
-      pending = this.fetchUsage(entry).finally(() => this.pendingUsage.delete(entry.id));
-      this.pendingUsage.set(entry.id, pending);
+      pending = this.fetchUsage(entry).finally(() => this.pendingUsage.delete(entry));
+      this.pendingUsage.set(entry, pending);
     }
     return pending;
   }

@@ -181,7 +181,9 @@ export class CredentialPool {
     return new OverloadedError(message, options);
   }
 
+  /** Persists an entry's state; one a reload dropped (a request still finishing on it) is not written. */
   changed(entry: CredentialEntry): void {
+    if (this.byId.get(entry.id) !== entry) return;
     this.options.onChange?.(entry);
   }
 

@@ -3,6 +3,7 @@ import type { CredentialSpec, LoadedCredential } from '../upstream/credential.js
 import { CredentialEntry } from '../credentials/credential-entry.js';
 import { CredentialPool } from '../credentials/credential-pool.js';
 import { ManualClock } from '../shared/clock.js';
+import { createSilentLogger } from '../shared/logger.js';
 import { AccountStateStore } from '../storage/account-state-store.js';
 import { openGatewayDatabase } from '../storage/gateway-database.js';
 import { applyCredentials } from './apply-credentials.js';
@@ -20,8 +21,10 @@ function setup() {
     expiresAt: clock.now() + 3_600_000,
   });
   const pool = new CredentialPool([entry], { clock, policy: { mode: 'priority', sticky: false } });
-  const reload = (credential: LoadedCredential) => applyCredentials(pool, [credential], store, clock.now());
-  return { clock, entry, pool, reload };
+  const reloadAll = (credentials: LoadedCredential[]) =>
+    applyCredentials(pool, credentials, store, clock.now(), createSilentLogger());
+  const reload = (credential: LoadedCredential) => reloadAll([credential]);
+  return { clock, entry, pool, store, reload, reloadAll };
 }
 
 describe('applyCredentials', () => {
@@ -34,12 +37,68 @@ describe('applyCredentials', () => {
     expect(changes).toEqual({ added: 0, removed: 0, updated: 0 });
   });
 
-  it('takes a new refresh token from the file and re-enables an account disabled for its old one', () => {
-    const { entry, reload, clock } = setup();
+  it('a new refresh token in the same entry is a new account: fresh state, the old one dropped', () => {
+    const { entry, reload, clock, pool } = setup();
     entry.disable('invalid_refresh_token', 'revoked', clock.now());
-    reload({ spec: spec(1), tokens: { refreshToken: 'r-new' } });
-    expect(entry.tokens).toEqual({ refreshToken: 'r-new' });
-    expect(entry.status).toEqual({ kind: 'active' });
+    entry.counters.requests = 7;
+    const changes = reload({ spec: spec(1), tokens: { refreshToken: 'r-new' } });
+    expect(changes).toEqual({ added: 1, removed: 1, updated: 0 });
+    const fresh = pool.get(1)!;
+    expect(fresh).not.toBe(entry);
+    expect(fresh.tokens).toEqual({ refreshToken: 'r-new' });
+    expect(fresh.status).toEqual({ kind: 'active' });
+    expect(fresh.counters.requests).toBe(0);
+  });
+
+  it('entries swapped in the file keep their own runtime entries, under their new ids', () => {
+    const { entry, pool, reloadAll, clock } = setup();
+    reloadAll([
+      { spec: spec(1), tokens: { refreshToken: 'r1' } },
+      { spec: spec(2), tokens: { refreshToken: 'r2' } },
+    ]);
+    const second = pool.get(2)!;
+    entry.disable('quota_exhausted', 'quota', clock.now(), clock.now() + 1000);
+    second.counters.requests = 3;
+    const changes = reloadAll([
+      { spec: spec(1), tokens: { refreshToken: 'r2' } },
+      { spec: spec(2), tokens: { refreshToken: 'r1' } },
+    ]);
+    expect(changes).toEqual({ added: 0, removed: 0, updated: 2 });
+    expect(pool.get(1)).toBe(second);
+    expect(pool.get(2)).toBe(entry);
+    expect(second.spec.stateKey).toBe('file:1');
+    expect(entry.status).toMatchObject({ kind: 'disabled', reason: 'quota_exhausted' });
+  });
+
+  it('an API-key account is recognised by its key', () => {
+    const { pool, reloadAll } = setup();
+    const key = (id: number, kiroApiKey: string) => ({
+      spec: spec(id, { authMethod: 'api_key', kiroApiKey }),
+      tokens: {},
+    });
+    reloadAll([key(1, 'ksk_a')]);
+    const first = pool.get(1)!;
+    first.counters.requests = 2;
+    reloadAll([key(2, 'ksk_a')]);
+    expect(pool.get(2)).toBe(first);
+    reloadAll([key(2, 'ksk_b')]);
+    expect(pool.get(2)).not.toBe(first);
+    expect(pool.get(2)!.counters.requests).toBe(0);
+  });
+
+  it('the Kiro IDE login keeps its slot: a new token there re-enables it', () => {
+    const { pool, reloadAll, clock } = setup();
+    const ide = (refreshToken: string) => ({
+      spec: spec(1, { stateKey: 'ide-cache:/x', origin: { kind: 'ide-cache', path: '/x' } }),
+      tokens: { refreshToken },
+    });
+    reloadAll([ide('r-ide')]);
+    const login = pool.get(1)!;
+    login.disable('invalid_refresh_token', 'revoked', clock.now());
+    reloadAll([ide('r-ide-2')]);
+    expect(pool.get(1)).toBe(login);
+    expect(login.tokens).toEqual({ refreshToken: 'r-ide-2' });
+    expect(login.status).toEqual({ kind: 'active' });
   });
 
   it('applies the file’s disabled flag as a manual disable, and lifts it', () => {
@@ -62,6 +121,7 @@ describe('applyCredentials', () => {
       ],
       new AccountStateStore(openGatewayDatabase(':memory:'), () => 0),
       0,
+      createSilentLogger(),
     );
     expect(changes).toEqual({ added: 1, removed: 0, updated: 0 });
     expect(pool.get(1)?.counters.requests).toBe(7);

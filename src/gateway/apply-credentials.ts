@@ -1,7 +1,9 @@
 import type { LoadedCredential } from '../upstream/credential.js';
 import type { CredentialEntry } from '../credentials/credential-entry.js';
 import type { CredentialPool } from '../credentials/credential-pool.js';
+import type { Logger } from '../shared/logger.js';
 import type { AccountStateStore } from '../storage/account-state-store.js';
+import { identitySecret } from '../storage/account-identities.js';
 import { createCredentialEntry } from './create-credential-entry.js';
 
 export interface AppliedChanges {
@@ -11,34 +13,55 @@ export interface AppliedChanges {
 }
 
 /**
- * Applies a reloaded credentials list to the running pool, matching accounts by stateKey. Untouched
- * accounts keep their tokens, health and counters; a replaced refresh token re-enables an account
- * that was disabled for a bad one; the file's `disabled` flag is applied as a manual disable.
+ * Applies a reloaded credentials list to the running pool. A credentials.json entry keeps its runtime
+ * entry (tokens, health, counters) only while it holds the same account: the same API key, or the refresh
+ * token kirogate holds or rotated away from, wherever the entry moved in the file. Any other secret is a
+ * new account with fresh state (README "state and identity"). Other sources match by stateKey.
  */
 export function applyCredentials(
   pool: CredentialPool,
   credentials: readonly LoadedCredential[],
   store: AccountStateStore,
   now: number,
+  logger: Logger,
 ): AppliedChanges {
-  const current = new Map(pool.list().map((entry) => [entry.spec.stateKey, entry]));
+  // Newcomers look their account up in the database: make it match memory first.
+  store.flush();
+  const unclaimed = new Set(pool.list());
   const next: CredentialEntry[] = [];
   let added = 0;
   let updated = 0;
   for (const credential of credentials) {
-    const existing = current.get(credential.spec.stateKey);
-    current.delete(credential.spec.stateKey);
+    const existing = claim(unclaimed, credential);
     if (!existing) {
-      next.push(createCredentialEntry(credential, store));
+      next.push(createCredentialEntry(credential, store, logger));
       added += 1;
       continue;
     }
+    unclaimed.delete(existing);
     if (update(existing, credential, now)) updated += 1;
     next.push(existing);
   }
   pool.replaceAll(next);
   for (const entry of next) pool.changed(entry);
-  return { added, removed: current.size, updated };
+  return { added, removed: unclaimed.size, updated };
+}
+
+/** The running entry of this credential's account, preferring the one at the same slot. */
+function claim(
+  entries: ReadonlySet<CredentialEntry>,
+  credential: LoadedCredential,
+): CredentialEntry | undefined {
+  const secret = identitySecret(credential.spec, credential.tokens);
+  const matches = [...entries].filter((entry) => {
+    if (secret === undefined) return entry.spec.stateKey === credential.spec.stateKey;
+    // A read that raced our write-back carries a token we rotated away from: still this account.
+    return (
+      identitySecret(entry.spec, entry.tokens) === secret ||
+      (entry.spec.origin.kind === 'file' && entry.retiredRefreshTokens.includes(secret))
+    );
+  });
+  return matches.find((entry) => entry.spec.stateKey === credential.spec.stateKey) ?? matches[0];
 }
 
 function update(entry: CredentialEntry, credential: LoadedCredential, now: number): boolean {
@@ -54,8 +77,7 @@ function update(entry: CredentialEntry, credential: LoadedCredential, now: numbe
     fileToken !== entry.tokens.refreshToken &&
     !entry.retiredRefreshTokens.includes(fileToken)
   ) {
-    // Someone put a new refresh token in the file. Our own write-backs carry the one we hold, and a
-    // read that raced a write-back carries one we rotated away from: neither replaces ours.
+    // Entries matched by slot (the Kiro IDE's login) take a new token from their file.
     entry.tokens = { ...credential.tokens };
     entry.consecutiveRefreshFailures = 0;
     if (

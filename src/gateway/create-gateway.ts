@@ -105,6 +105,8 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
   const requestLog = new RequestLogStore(db, config.requestLogSize);
   const fileWriter = createTokenWriter({ logger, ...(options.files ? { files: options.files } : {}) });
   const writeTokens: TokenWriter = (spec, tokens) => {
+    // Known before the file has it: a restart finding it there keeps the account's state.
+    stateStore.rememberSecret(spec, tokens);
     if (spec.origin.kind === 'env') {
       stateStore.saveEnvTokens(spec.stateKey, tokens);
       return Promise.resolve();
@@ -113,7 +115,7 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
   };
 
   const pool = new CredentialPool(
-    options.credentials.map((credential) => createCredentialEntry(credential, stateStore)),
+    options.credentials.map((credential) => createCredentialEntry(credential, stateStore, logger)),
     {
       clock,
       policy: config.loadBalancingMode,
@@ -122,6 +124,7 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
     },
   );
   for (const entry of pool.list()) stateStore.save(entry);
+  stateStore.forgetLegacyRows(new Set(pool.list().map((entry) => entry.spec.stateKey)));
   const tokens = new AccessTokenProvider({
     refresher: createRefresher({ client, urls: () => config, newId, clock, logger }),
     writeTokens,

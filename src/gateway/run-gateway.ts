@@ -104,6 +104,7 @@ export async function runGateway(options: RunGatewayOptions): Promise<RunningGat
                   next.credentials,
                   gateway.stateStore,
                   gateway.services.clock.now(),
+                  logger,
                 );
                 logger.info(changes, 'credentials reloaded');
               },

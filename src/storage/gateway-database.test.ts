@@ -53,6 +53,29 @@ describe('openGatewayDatabase / migrate', () => {
     db.close();
   });
 
+  it('migration 2 keeps version-1 account rows (not yet identified) and adds a random identity salt', () => {
+    const salts = [1, 2].map(() => {
+      const db = new Database(':memory:');
+      db.exec(MIGRATIONS[0]!);
+      db.pragma('user_version = 1');
+      db.prepare(
+        "INSERT INTO account_state (state_key, credential_id, status, requests, updated_at) VALUES ('file:1', 1, 'active', 5, 0)",
+      ).run();
+      migrate(db);
+      expect(db.prepare('SELECT state_key, requests, identified FROM account_state').all()).toEqual([
+        { state_key: 'file:1', requests: 5, identified: 0 },
+      ]);
+      expect(db.prepare('SELECT COUNT(*) AS n FROM account_identity').get()).toEqual({ n: 0 });
+      const { value } = db.prepare("SELECT value FROM settings WHERE key = 'identity_salt'").get() as {
+        value: string;
+      };
+      db.close();
+      return value;
+    });
+    expect(salts[0]).toMatch(/^[0-9a-f]{32}$/);
+    expect(salts[0]).not.toBe(salts[1]);
+  });
+
   it('refuses a database written by a newer kirogate, with a clear message', async () => {
     const dir = await tempDir();
     const db = new Database(join(dir, DATABASE_FILE));

@@ -55,4 +55,15 @@ export const MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL
   );
   `,
+  // 2: which account a state row belongs to: salted fingerprints of its secrets (README "state and identity").
+  // Rows written before this are adopted once by the entry at their id (identified = 0).
+  `
+  ALTER TABLE account_state ADD COLUMN identified INTEGER NOT NULL DEFAULT 0;
+  CREATE TABLE account_identity (
+    fingerprint TEXT PRIMARY KEY,
+    state_key TEXT NOT NULL
+  );
+  CREATE INDEX account_identity_state_key ON account_identity (state_key);
+  INSERT OR IGNORE INTO settings (key, value) VALUES ('identity_salt', lower(hex(randomblob(16))));
+  `,
 ];

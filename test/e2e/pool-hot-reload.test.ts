@@ -1,6 +1,6 @@
 // Issue 4, item 10: credentials.json and config.json are picked up without a restart (runGateway's
 // file watcher); an invalid file is logged with its reason and the running pool keeps working.
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../helpers/start-stack.js';
 import { startStack } from '../helpers/start-stack.js';
@@ -8,15 +8,18 @@ import type { MemoryLogger } from '../helpers/memory-logger.js';
 import { createMemoryLogger } from '../helpers/memory-logger.js';
 import {
   chatCounts,
+  editCredentials as editCredentialsOf,
   entry,
   eventually,
   postMessage,
+  readCredentialEntries,
+  replaceFile,
   simId,
   socialAccounts,
   warmUp,
 } from '../helpers/pool-harness.js';
+import type { FileEntry } from '../helpers/pool-harness.js';
 
-type FileEntry = Record<string, unknown>;
 let stack: Stack;
 let logs: MemoryLogger;
 /** credentials.json as it was before the invalid-file tests. */
@@ -35,19 +38,8 @@ beforeAll(async () => {
 });
 afterAll(() => stack.close());
 
-/** Replaces a file the way editors do (write a temporary file, rename it over). */
-async function replaceFile(path: string, text: string): Promise<void> {
-  await writeFile(`${path}.tmp`, text, { mode: 0o600 });
-  await rename(`${path}.tmp`, path);
-}
-
-async function readEntries(): Promise<FileEntry[]> {
-  return JSON.parse(await readFile(stack.credentialsPath, 'utf8')) as FileEntry[];
-}
-
-async function editCredentials(change: (entries: FileEntry[]) => FileEntry[]): Promise<void> {
-  await replaceFile(stack.credentialsPath, `${JSON.stringify(change(await readEntries()), null, 2)}\n`);
-}
+const readEntries = () => readCredentialEntries(stack);
+const editCredentials = (change: (entries: FileEntry[]) => FileEntry[]) => editCredentialsOf(stack, change);
 
 async function editConfig(change: (config: FileEntry) => FileEntry): Promise<void> {
   const config = JSON.parse(await readFile(stack.configPath, 'utf8')) as FileEntry;

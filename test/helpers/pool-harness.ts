@@ -1,4 +1,5 @@
 // Shared utilities for the credential-pool e2e tests (test/e2e/pool-*.test.ts).
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import type { CredentialEntry } from '../../src/credentials/credential-entry.js';
 import type { AddAccountOptions } from '../../src/simulator/sim-account.js';
 import type { Stack } from './start-stack.js';
@@ -141,4 +142,25 @@ export function seededRandom(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+export type FileEntry = Record<string, unknown>;
+
+/** Replaces a file the way editors do (write a temporary file, rename it over). */
+export async function replaceFile(path: string, text: string): Promise<void> {
+  await writeFile(`${path}.tmp`, text, { mode: 0o600 });
+  await rename(`${path}.tmp`, path);
+}
+
+export async function readCredentialEntries(stack: Stack): Promise<FileEntry[]> {
+  return JSON.parse(await readFile(stack.credentialsPath, 'utf8')) as FileEntry[];
+}
+
+/** A hand edit of credentials.json. */
+export async function editCredentials(
+  stack: Stack,
+  change: (entries: FileEntry[]) => FileEntry[],
+): Promise<void> {
+  const entries = change(await readCredentialEntries(stack));
+  await replaceFile(stack.credentialsPath, `${JSON.stringify(entries, null, 2)}\n`);
 }

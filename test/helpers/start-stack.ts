@@ -1,5 +1,5 @@
 // Starts a Kiro simulator and a gateway wired to it, both on loopback ports, for end-to-end tests.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
@@ -56,6 +56,8 @@ export interface Stack {
   close(): Promise<void>;
   /** Closes only the gateway (restart tests), keeping the simulator and files. */
   closeGateway(): Promise<void>;
+  /** Closes the gateway and starts a new one on the same files, data directory and simulator. */
+  restartGateway(): Promise<Stack>;
 }
 
 function credentialEntry(
@@ -105,6 +107,27 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
   await writeFile(configPath, `${JSON.stringify(configFile, null, 2)}\n`, { mode: 0o600 });
 
+  const paths = { dir, configPath, credentialsPath };
+  return assembleStack(options, sim, accounts, paths, logger, await launchGateway(options, paths, logger));
+}
+
+interface StackPaths {
+  dir: string;
+  configPath: string;
+  credentialsPath: string;
+}
+
+interface Launched {
+  gateway: Gateway;
+  running: RunningGateway | undefined;
+  url: string;
+}
+
+async function launchGateway(
+  options: StackOptions,
+  { dir, configPath, credentialsPath }: StackPaths,
+  logger: Logger,
+): Promise<Launched> {
   let gateway: Gateway;
   let running: RunningGateway | undefined;
   let url: string;
@@ -122,7 +145,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     gateway = running.gateway;
     url = running.url;
   } else {
-    const config = configSchema.parse(configFile);
+    const config = configSchema.parse(JSON.parse(await readFile(configPath, 'utf8')));
     const files = new CredentialsFileRegistry({ logger });
     const loaded = await loadCredentials({
       credentialsPath,
@@ -144,6 +167,18 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     });
     url = await gateway.listen(0, '127.0.0.1');
   }
+  return { gateway, running, url };
+}
+
+function assembleStack(
+  options: StackOptions,
+  sim: KiroSimulator,
+  accounts: SimAccount[],
+  paths: StackPaths,
+  logger: Logger,
+  { gateway, running, url }: Launched,
+): Stack {
+  const { dir, configPath, credentialsPath } = paths;
   const anthropic = new Anthropic({ baseURL: url, apiKey: TEST_API_KEY, maxRetries: 0 });
   let gatewayClosed = false;
   const closeGateway = async () => {
@@ -164,6 +199,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     credentialsPath,
     anthropic,
     closeGateway,
+    async restartGateway() {
+      await closeGateway();
+      return assembleStack(
+        options,
+        sim,
+        accounts,
+        paths,
+        logger,
+        await launchGateway(options, paths, logger),
+      );
+    },
     async close() {
       await closeGateway();
       await sim.close();
