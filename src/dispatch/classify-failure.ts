@@ -2,7 +2,7 @@ import type { DisabledReason } from '../credentials/credential-entry.js';
 import type { GatewayError } from '../shared/errors.js';
 import { ApiError, InvalidRequestError, NotFoundError, PromptTooLongError } from '../shared/errors.js';
 import { RefreshError } from '../upstream/refresh-tokens.js';
-import { UpstreamHttpError, UpstreamNetworkError } from '../upstream/upstream-error.js';
+import { EmptyAnswerError, UpstreamHttpError, UpstreamNetworkError } from '../upstream/upstream-error.js';
 
 /**
  * What one failed attempt means for the request and the account (README "Failure policy").
@@ -21,8 +21,8 @@ export type FailureAction =
   | { kind: 'model-not-allowed'; detail: string }
   /** Other 401/403: count a failure and fail over. */
   | { kind: 'account-failure'; detail: string }
-  /** 408, 5xx, timeouts, network, transient refresh failures: back off and fail over. */
-  | { kind: 'transient'; detail: string; overloaded: boolean };
+  /** 408, 5xx, timeouts, network, empty answers, transient refresh failures: back off and fail over. */
+  | { kind: 'transient'; detail: string; overloaded: boolean; emptyAnswer?: boolean };
 
 const IMPROPERLY_FORMED_HINT =
   'Kiro rejected the request as improperly formed and gave no reason. kirogate logged the request ' +
@@ -125,6 +125,9 @@ export function classifyFailure(error: unknown): FailureAction {
   if (error instanceof UpstreamHttpError) return classifyHttp(error);
   if (error instanceof UpstreamNetworkError)
     return { kind: 'transient', detail: error.message, overloaded: false };
+  // Nothing reached the client yet: retried like a 5xx, and it counts against the account's streak.
+  if (error instanceof EmptyAnswerError)
+    return { kind: 'transient', detail: error.message, overloaded: false, emptyAnswer: true };
   if (error instanceof RefreshError) {
     if (error.permanent) return { kind: 'account-failure', detail: error.message };
     return { kind: 'transient', detail: error.message, overloaded: false };
