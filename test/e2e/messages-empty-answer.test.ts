@@ -75,6 +75,18 @@ describe('one account', () => {
     );
   });
 
+  it('the buffered Claude Code stream (/cc/v1) ends the same way', async () => {
+    const calls = await upstreamCalls('buffered empty', { steps: [], autoTail: false }, async () => {
+      const raw = await collectSse(stack, request('buffered empty'), { path: '/cc/v1/messages' });
+      expect(raw.violations).toEqual([]);
+      expect(raw.events.filter((event) => event.type !== 'ping').map((event) => event.type)).toEqual([
+        'message_start',
+        'error',
+      ]);
+    });
+    expect(calls).toBe(3);
+  });
+
   it('one empty answer, then content: the client sees only the content', async () => {
     stack.sim.enqueueScript({ steps: [], autoTail: false }, { messageIncludes: 'once empty' });
     const raw = await collectSse(stack, request('once empty'));
