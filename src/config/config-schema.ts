@@ -81,6 +81,8 @@ export const configSchema = z.looseObject({
   cooldownSeconds: positiveInt.default(300),
   maxAttemptsPerAccount: positiveInt.default(3),
   maxAttemptsPerRequest: positiveInt.default(9),
+  /** When no account frees up within this many seconds, requests get a non-retryable 403. */
+  maxRetryWaitSeconds: nonNegativeInt.default(60),
   /** Seconds between background usage-limit polls; 0 = only on demand. */
   usageRefreshIntervalSeconds: nonNegativeInt.default(0),
   /** Entries kept in the request log. */

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../shared/clock.js';
-import { OverloadedError, PermissionError, RateLimitError } from '../shared/errors.js';
 import type { CredentialSpec } from '../upstream/credential.js';
 import { CredentialEntry, THROTTLED_REASON } from './credential-entry.js';
 import type { CredentialPool as Pool, ModelRequirement } from './credential-pool.js';
@@ -61,24 +60,36 @@ describe('CredentialPool', () => {
     expect(target.select({ model: sonnet })?.id).toBe(1);
     target.remove(2);
     expect(target.select({ model: opus })).toBeUndefined();
-    expect(target.unavailableError({ model: opus })).toBeInstanceOf(PermissionError);
+    const error = target.unavailableError({ model: opus });
+    expect(error).toMatchObject({ status: 403, type: 'permission_error' });
+    expect(error.message).toContain('#1 social: free plans cannot use claude-opus-4.6');
   });
 
-  it('unavailableError: 429 only when every account rests for throttling, 529 otherwise', () => {
+  it('unavailableError: 429 when only throttling stands in a short wait, 503 for other short waits, else 403', () => {
     const clock = new ManualClock();
     const now = clock.now();
     const target = pool({ mode: 'priority', sticky: false }, 2, clock);
     target.get(1)!.coolDown(now + 5000, THROTTLED_REASON);
     target.get(2)!.coolDown(now + 9000, THROTTLED_REASON);
     const throttled = target.unavailableError({ model: sonnet });
-    expect(throttled).toBeInstanceOf(RateLimitError);
-    expect(throttled.retryAfterSeconds).toBe(5);
+    expect(throttled).toMatchObject({ status: 429, type: 'rate_limit_error', retryAfterSeconds: 5 });
     target.get(2)!.coolDown(now + 9000, 'sustained upstream failures');
-    expect(target.unavailableError({ model: sonnet })).toBeInstanceOf(OverloadedError);
+    const resting = target.unavailableError({ model: sonnet });
+    expect(resting).toMatchObject({ status: 503, type: 'api_error', retryAfterSeconds: 5 });
     target.get(2)!.disable('suspended', 's', now);
     const mixed = target.unavailableError({ model: sonnet });
-    expect(mixed).toBeInstanceOf(OverloadedError);
+    expect(mixed).toMatchObject({ status: 429, type: 'rate_limit_error', retryAfterSeconds: 5 });
     expect(mixed.message).toContain('1 cooling down, 1 disabled (suspended)');
+
+    target.get(1)!.coolDown(now + 10 * 60_000, THROTTLED_REASON);
+    const dead = target.unavailableError({ model: sonnet });
+    expect(dead).toMatchObject({ status: 403, type: 'permission_error', retryAfterSeconds: undefined });
+    expect(dead.message).toContain('none frees up within 60 s');
+    expect(dead.message).toContain('#1 social: throttled by Kiro (429) until 2026-01-01T00:10:00.000Z');
+    expect(dead.message).toContain('#2 social: Kiro suspended the account');
+    expect(dead.accounts.map((item) => item.reason)).toEqual(['throttled', 'suspended']);
+    target.setMaxRetryWait(600_000);
+    expect(target.unavailableError({ model: sonnet }).status).toBe(429);
   });
 
   it('unavailableError counts a cooldown that already ended as available', () => {

@@ -1,9 +1,8 @@
 import type { Clock } from '../shared/clock.js';
-import type { GatewayError } from '../shared/errors.js';
-import { ApiError, OverloadedError, PermissionError, RateLimitError } from '../shared/errors.js';
 import { isFreeTier } from '../upstream/usage-limits.js';
 import type { CredentialEntry } from './credential-entry.js';
-import { THROTTLED_REASON } from './credential-entry.js';
+import type { PoolAvailability } from './pool-availability.js';
+import { PoolUnavailableError, describeUnavailability, unavailableVerdict } from './pool-availability.js';
 import type { SelectionCandidate, SelectionPolicy } from './select-credential.js';
 import { selectCredential } from './select-credential.js';
 
@@ -28,14 +27,11 @@ export interface CredentialPoolOptions {
   stickyTtlMs?: number;
   /** Called whenever an entry's persisted state changes. */
   onChange?: (entry: CredentialEntry) => void;
+  /** Longest wait for an account worth a retryable error (`maxRetryWaitSeconds`); default 60 s. */
+  maxRetryWaitMs?: number;
 }
 
 const AUTO_HEALABLE = new Set(['too_many_failures']);
-
-function formatWait(now: number, until: number): string {
-  const minutes = Math.max(1, Math.ceil((until - now) / 60_000));
-  return `${new Date(until).toISOString()} (in ${minutes} min)`;
-}
 
 /** The accounts and which one serves each request (README "Credential pool"). */
 export class CredentialPool {
@@ -43,6 +39,7 @@ export class CredentialPool {
   private readonly sticky = new Map<string, { id: number; at: number }>();
   private lastRoundRobinId: number | undefined;
   private policyValue: SelectionPolicy;
+  private maxRetryWaitMs: number;
 
   constructor(
     entries: CredentialEntry[],
@@ -50,6 +47,7 @@ export class CredentialPool {
   ) {
     for (const entry of entries) this.byId.set(entry.id, entry);
     this.policyValue = options.policy;
+    this.maxRetryWaitMs = options.maxRetryWaitMs ?? 60_000;
   }
 
   get policy(): SelectionPolicy {
@@ -58,6 +56,10 @@ export class CredentialPool {
 
   setPolicy(policy: SelectionPolicy): void {
     this.policyValue = policy;
+  }
+
+  setMaxRetryWait(ms: number): void {
+    this.maxRetryWaitMs = ms;
   }
 
   list(): CredentialEntry[] {
@@ -137,48 +139,51 @@ export class CredentialPool {
     return this.eligible(request, this.options.clock.now()).length > 0;
   }
 
-  /** The error for "no account can take this request now": 403, 429 or 529, saying when one frees up. */
-  unavailableError(request: SelectRequest): GatewayError {
+  /**
+   * The error for "no account can take this request now", naming each account's reason (README
+   * "Errors"): 403 when none frees up within `maxRetryWaitMs`, so clients do not retry in vain;
+   * else 429 (only throttling in the way) or 503, with `retry-after`.
+   */
+  unavailableError(request: SelectRequest): PoolUnavailableError {
     const now = this.options.clock.now();
     const all = this.list();
     for (const entry of all) entry.settle(now);
     if (all.length === 0) {
-      return new ApiError(
-        'No Kiro credentials are configured. Add accounts to credentials.json (see README).',
-        503,
+      return new PoolUnavailableError(
+        'permission_error',
+        403,
+        'No Kiro credentials are configured. Add an account to credentials.json (see README).',
+        [],
       );
     }
-    const forModel = all.filter((entry) => this.allowsModel(entry, request.model));
-    if (forModel.length === 0) {
-      return new PermissionError(
-        `No configured Kiro account may use ${request.model.kiroModelId} (free plans cannot use Opus).`,
-      );
-    }
-    const cooling = forModel.filter((entry) => entry.status.kind === 'cooling');
-    const disabled = forModel.filter((entry) => entry.status.kind === 'disabled');
-    const ends = forModel
-      .map((entry) => (entry.status.kind === 'active' ? undefined : entry.status.until))
-      .filter((until): until is number => until !== undefined);
-    const next = ends.length > 0 ? Math.min(...ends) : undefined;
-    const parts = [
-      cooling.length > 0 ? `${cooling.length} cooling down` : '',
-      disabled.length > 0
-        ? `${disabled.length} disabled (${[...new Set(disabled.map((e) => (e.status.kind === 'disabled' ? e.status.reason : '')))].join(', ')})`
-        : '',
-      forModel.length - cooling.length - disabled.length > 0 ? 'the rest already tried for this request' : '',
-    ].filter(Boolean);
-    const when =
-      next === undefined
-        ? 'No account frees up by itself.'
-        : `The next one frees up at ${formatWait(now, next)}.`;
-    const message = `All ${forModel.length} Kiro account(s) are unavailable: ${parts.join(', ')}. ${when}`;
-    const retryAfterSeconds = next === undefined ? undefined : Math.max(1, Math.ceil((next - now) / 1000));
-    const options = retryAfterSeconds === undefined ? {} : { retryAfterSeconds };
-    const throttled = cooling.filter(
-      (entry) => entry.status.kind === 'cooling' && entry.status.reason === THROTTLED_REASON,
+    const { kiroModelId } = request.model;
+    const accounts = all.map((entry) =>
+      describeUnavailability(entry, now, {
+        id: kiroModelId,
+        allowed: this.allowsModel(entry, request.model),
+        free: !entry.deniedModels.has(kiroModelId),
+      }),
     );
-    if (throttled.length === forModel.length) return new RateLimitError(message, options);
-    return new OverloadedError(message, options);
+    return unavailableVerdict(accounts, now, this.maxRetryWaitMs);
+  }
+
+  /** The pool as `/health` reports it: `down` when nothing frees up within `maxRetryWaitMs`. */
+  availability(): PoolAvailability {
+    const now = this.options.clock.now();
+    const all = this.list();
+    const unavailable = all
+      .filter((entry) => !entry.isAvailable(now))
+      .map((entry) => describeUnavailability(entry, now));
+    const counts = { total: all.length, available: all.length - unavailable.length };
+    if (all.length === 0) return { status: 'no-credentials', ...counts, unavailable };
+    if (counts.available > 0) return { status: 'ok', ...counts, unavailable };
+    const error = unavailableVerdict(unavailable, now, this.maxRetryWaitMs);
+    return {
+      status: error.status === 403 ? 'down' : 'degraded',
+      ...counts,
+      message: error.message,
+      unavailable,
+    };
   }
 
   /** Persists an entry's state; one a reload dropped (a request still finishing on it) is not written. */

@@ -15,5 +15,5 @@ export type FailureAction =
   | { kind: 'model-not-allowed'; detail: string }
   /** Other 401/403: count a failure and fail over. */
   | { kind: 'account-failure'; detail: string }
-  /** 408, 5xx, timeouts, network, transient refresh failures: back off and fail over. */
-  | { kind: 'transient'; detail: string; overloaded: boolean };
+  /** 408, 5xx, timeouts, network, empty answers, transient refresh failures: back off and fail over. */
+  | { kind: 'transient'; detail: string; overloaded: boolean; emptyAnswer?: boolean };

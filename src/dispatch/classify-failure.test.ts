@@ -1,12 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { RefreshError } from '../upstream/refresh-tokens.js';
-import { UpstreamHttpError, UpstreamNetworkError } from '../upstream/upstream-error.js';
+import { EmptyAnswerError, UpstreamHttpError, UpstreamNetworkError } from '../upstream/upstream-error.js';
 import { ImproperlyFormedError, classifyFailure } from './classify-failure.js';
 
 const http = (status: number, body: unknown, retryAfter?: number) =>
   new UpstreamHttpError('generateAssistantResponse', status, JSON.stringify(body), retryAfter);
 
 describe('classifyFailure (README failure policy)', () => {
+  it('an empty answer is transient, like a 5xx, and marked as such', () => {
+    expect(classifyFailure(new EmptyAnswerError([]))).toEqual({
+      kind: 'transient',
+      detail: 'Kiro returned an empty answer (no event at all)',
+      overloaded: false,
+      emptyAnswer: true,
+    });
+  });
+
   it.each([
     [
       400,

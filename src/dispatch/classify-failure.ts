@@ -2,7 +2,7 @@
 import type { FailureAction } from '../credentials/failure-action.js';
 import { ApiError, InvalidRequestError, NotFoundError, PromptTooLongError } from '../shared/errors.js';
 import { RefreshError } from '../upstream/refresh-tokens.js';
-import { UpstreamHttpError, UpstreamNetworkError } from '../upstream/upstream-error.js';
+import { EmptyAnswerError, UpstreamHttpError, UpstreamNetworkError } from '../upstream/upstream-error.js';
 
 const IMPROPERLY_FORMED_HINT =
   'Kiro rejected the request as improperly formed and gave no reason. kirogate logged the request ' +
@@ -105,6 +105,9 @@ export function classifyFailure(error: unknown): FailureAction {
   if (error instanceof UpstreamHttpError) return classifyHttp(error);
   if (error instanceof UpstreamNetworkError)
     return { kind: 'transient', detail: error.message, overloaded: false };
+  // Nothing reached the client yet: retried like a 5xx, and it counts against the account's streak.
+  if (error instanceof EmptyAnswerError)
+    return { kind: 'transient', detail: error.message, overloaded: false, emptyAnswer: true };
   if (error instanceof RefreshError) {
     if (error.permanent) return { kind: 'account-failure', detail: error.message };
     return { kind: 'transient', detail: error.message, overloaded: false };

@@ -4,9 +4,9 @@ import { CredentialEntry } from '../credentials/credential-entry.js';
 import { DEFAULT_HEALTH } from '../credentials/credential-health.js';
 import { CredentialPool } from '../credentials/credential-pool.js';
 import { ManualClock } from '../shared/clock.js';
-import { ApiError, OverloadedError, RateLimitError } from '../shared/errors.js';
+import { ApiError } from '../shared/errors.js';
 import { createSilentLogger } from '../shared/logger.js';
-import { UpstreamHttpError } from '../upstream/upstream-error.js';
+import { EmptyAnswerError, UpstreamHttpError } from '../upstream/upstream-error.js';
 import type { DispatchDependencies } from './execute-with-failover.js';
 import { executeWithFailover } from './execute-with-failover.js';
 import { testSpec } from '../../test/helpers/credential-spec.js';
@@ -70,17 +70,29 @@ describe('executeWithFailover', () => {
   it('when every account ends up throttled, the error says when the next one frees up', async () => {
     const { deps, request, clock } = setup(2);
     const error = await executeWithFailover(deps, request, fail(429, 30)).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(RateLimitError);
-    expect((error as RateLimitError).retryAfterSeconds).toBe(30);
-    expect((error as RateLimitError).message).toContain(new Date(clock.now() + 30_000).toISOString());
+    expect(error).toMatchObject({ status: 429, type: 'rate_limit_error', retryAfterSeconds: 30 });
+    expect((error as Error).message).toContain(new Date(clock.now() + 30_000).toISOString());
   });
 
-  it('a throttled account and a suspended one: 529 with the cooldown as Retry-After', async () => {
+  it('a throttled account and a suspended one: 429 with the cooldown as Retry-After, 403 for a long one', async () => {
     const { deps, request, pool, clock } = setup(2);
     pool.get(2)!.disable('suspended', 's', clock.now());
     const error = await executeWithFailover(deps, request, fail(429, 30)).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(OverloadedError);
-    expect((error as OverloadedError).retryAfterSeconds).toBe(30);
+    expect(error).toMatchObject({ status: 429, type: 'rate_limit_error', retryAfterSeconds: 30 });
+    clock.advance(30_000);
+    const late = await executeWithFailover(deps, request, fail(429, 3600)).catch((caught: unknown) => caught);
+    expect(late).toMatchObject({ status: 403, type: 'permission_error', retryAfterSeconds: undefined });
+  });
+
+  it('an empty answer on every attempt: 502 "Kiro returned an empty answer", each one a transient failure', async () => {
+    const { deps, waits, request, pool } = setup(1);
+    const error = await executeWithFailover(deps, request, () =>
+      Promise.reject(new EmptyAnswerError(['metering'])),
+    ).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ status: 502, type: 'api_error' });
+    expect((error as Error).message).toContain('Kiro returned an empty answer');
+    expect(waits).toHaveLength(2);
+    expect(pool.get(1)!.transientStreak).toBe(3);
   });
 
   it('fails over to the next account and returns its result', async () => {

@@ -42,11 +42,20 @@ export interface Dispatched<T> {
   attempts: number;
 }
 
-/** One upstream call on a chosen account; resolves once the upstream accepted (HTTP 2xx). */
+/**
+ * One upstream call on a chosen account; resolves once the upstream accepted (HTTP 2xx) and, for
+ * chat, its first content arrived: an empty answer throws and is retried like a 5xx.
+ */
 export type UpstreamCall<T> = (context: KiroCallContext) => Promise<T>;
 
-function finalError(last: FailureAction | undefined, fallback: GatewayError): GatewayError {
+function finalError(last: FailureAction | undefined, fallback: GatewayError, attempts: number): GatewayError {
   if (last?.kind === 'transient') {
+    if (last.emptyAnswer) {
+      return new ApiError(
+        `Kiro returned an empty answer (no text, tool call or thinking); ${attempts} attempt(s) made. ` +
+          'Retry the request; if it keeps happening, start a new conversation.',
+      );
+    }
     return last.overloaded
       ? new OverloadedError(`Kiro is overloaded; retries exhausted (${last.detail})`)
       : new ApiError(`Kiro is not responding; retries exhausted (${last.detail})`);
@@ -64,7 +73,7 @@ function finalError(last: FailureAction | undefined, fallback: GatewayError): Ga
  * errors fail at once; an invalid bearer forces one refresh on the same account; suspension and
  * quota disable; 429 cools down; transient failures back off and fail over. At most
  * `maxAttemptsPerAccount` per account and `maxAttemptsPerRequest` in all. Nothing here runs after
- * the first byte reaches the client: the caller owns the stream from then on.
+ * the first content reaches the client: the caller owns the stream from then on.
  */
 export async function executeWithFailover<T>(
   deps: DispatchDependencies,
@@ -79,6 +88,7 @@ export async function executeWithFailover<T>(
   let pinned: CredentialEntry | undefined;
   let lastAction: FailureAction | undefined;
   let transientRetries = 0;
+  let attempts = 0;
 
   for (let attempt = 1; attempt <= deps.maxAttemptsPerRequest; attempt++) {
     request.signal.throwIfAborted();
@@ -89,6 +99,7 @@ export async function executeWithFailover<T>(
       pool.select({ ...request, exclude: exhausted });
     pinned = undefined;
     if (!entry) break;
+    attempts = attempt;
     const count = (attemptsByAccount.get(entry.id) ?? 0) + 1;
     attemptsByAccount.set(entry.id, count);
     if (count >= deps.maxAttemptsPerAccount) exhausted.add(entry.id);
@@ -160,5 +171,5 @@ export async function executeWithFailover<T>(
   }
   // Out of accounts rather than attempts: say why each is unavailable and when the next one frees up.
   if (lastAction?.kind !== 'transient' && !pool.hasCandidate(request)) throw pool.unavailableError(request);
-  throw finalError(lastAction, pool.unavailableError(request));
+  throw finalError(lastAction, pool.unavailableError(request), attempts);
 }

@@ -17,12 +17,15 @@ export function buildRouter(services: GatewayServices): Router {
       .get(`${prefix}/models/:id`, getModelHandler(services));
   }
   router.get('/health', (context) => {
-    const now = services.clock.now();
-    const accounts = services.pool.list();
-    const available = accounts.filter((entry) => entry.isAvailable(now)).length;
+    const { status, total, available, message, unavailable } = services.pool.availability();
     sendJson(context.response, 200, {
-      status: accounts.length === 0 ? 'no-credentials' : available > 0 ? 'ok' : 'degraded',
-      accounts: { total: accounts.length, available },
+      status,
+      accounts: { total, available },
+      ...(message === undefined ? {} : { message }),
+      unavailable: unavailable.map(({ freesAt, ...item }) => ({
+        ...item,
+        ...(freesAt === undefined ? {} : { freesAt: new Date(freesAt).toISOString() }),
+      })),
     });
     return Promise.resolve();
   });

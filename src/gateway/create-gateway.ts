@@ -121,6 +121,7 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
       policy: config.loadBalancingMode,
       ...(options.random ? { random: options.random } : {}),
       onChange: (entry) => stateStore.save(entry),
+      maxRetryWaitMs: config.maxRetryWaitSeconds * 1000,
     },
   );
   for (const entry of pool.list()) stateStore.save(entry);
@@ -203,6 +204,7 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
       }
       client.reconfigure(clientSettings(next));
       pool.setPolicy(next.loadBalancingMode);
+      pool.setMaxRetryWait(next.maxRetryWaitSeconds * 1000);
       dispatch.health = { ...DEFAULT_HEALTH, cooldownMs: next.cooldownSeconds * 1000 };
       dispatch.maxAttemptsPerAccount = next.maxAttemptsPerAccount;
       dispatch.maxAttemptsPerRequest = next.maxAttemptsPerRequest;

@@ -96,3 +96,12 @@ export function toNetworkError(operation: UpstreamOperation, error: unknown): un
     typeof rawCode === 'string' ? rawCode : error instanceof Error ? error.message : 'unknown network error';
   return new UpstreamNetworkError(operation, code, { cause: error });
 }
+
+/** Kiro accepted the request (HTTP 200), then ended the stream without any text, tool call or thinking. */
+export class EmptyAnswerError extends Error {
+  constructor(readonly eventTypes: readonly string[]) {
+    const seen = eventTypes.length === 0 ? 'no event at all' : `only ${[...new Set(eventTypes)].join(', ')}`;
+    super(`Kiro returned an empty answer (${seen})`);
+    this.name = 'EmptyAnswerError';
+  }
+}

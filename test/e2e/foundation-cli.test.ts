@@ -62,7 +62,9 @@ describe('first run with no files at all', () => {
         messages: [{ role: 'user', content: 'hi' }],
       }),
     });
-    expect(noAccounts.status).toBe(503);
+    // Nothing will free up by itself: a non-retryable 403 that says what to do (issue 14 §3).
+    expect(noAccounts.status).toBe(403);
+    expect(await noAccounts.text()).toContain('credentials.json');
     expect(await first.cli.stop()).toEqual({ code: 0, signal: null });
     await expect(fetch(`${first.url}/health`)).rejects.toThrow();
 

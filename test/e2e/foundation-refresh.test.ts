@@ -182,7 +182,7 @@ describe('invalid_grant', () => {
     const [entry] = target.gateway.services.pool.list();
     expect(entry!.status).toMatchObject({ kind: 'disabled', reason: 'invalid_refresh_token' });
     const health = (await (await fetch(`${target.url}/health`)).json()) as Record<string, unknown>;
-    expect(health).toMatchObject({ status: 'degraded', accounts: { total: 1, available: 0 } });
+    expect(health).toMatchObject({ status: 'down', accounts: { total: 1, available: 0 } });
   }
 
   it('on first use: disables the credential with its reason; the client gets an error; no retry loop', async () => {

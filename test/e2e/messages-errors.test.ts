@@ -157,22 +157,25 @@ describe('hard case 6: upstream error taxonomy', () => {
   });
 
   describe('the account cannot serve: with one account, the pool is empty', () => {
-    it('402 MONTHLY_REQUEST_COUNT → disabled until the reset; 529 overloaded_error with retry-after', async () => {
+    // Nothing frees up within maxRetryWaitSeconds (60): a non-retryable 403 naming the reason
+    // and what to do (issue 14 §3), never a 529 that clients retry for weeks.
+    it('402 MONTHLY_REQUEST_COUNT → disabled until the reset; 403 saying when the quota resets', async () => {
       const result = await failWith('monthly-limit');
-      expect(result.status).toBe(529);
+      expect(result.status).toBe(403);
       expect(result.error).toMatchObject({
-        type: 'overloaded_error',
+        type: 'permission_error',
         message: expect.stringContaining('quota_exhausted'),
       });
-      expect(Number(result.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(result.error.message).toMatch(/quota resets \d{4}-\d{2}-\d{2}/);
+      expect(result.headers.get('retry-after')).toBeNull();
       expect(result.calls).toBe(1);
       expect(account().status).toMatchObject({ kind: 'disabled', reason: 'quota_exhausted' });
     });
 
-    it('403 TEMPORARILY_SUSPENDED → disabled, no refresh loop; 529 with no retry-after', async () => {
+    it('403 TEMPORARILY_SUSPENDED → disabled, no refresh loop; 403 with no retry-after', async () => {
       const refreshes = stack.sim.stats.refreshCalls.social;
       const result = await failWith('suspended');
-      expect(result.status).toBe(529);
+      expect(result.status).toBe(403);
       expect(result.error.message).toContain('disabled (suspended)');
       expect(result.headers.get('retry-after')).toBeNull();
       expect(stack.sim.stats.refreshCalls.social).toBe(refreshes);
@@ -180,12 +183,13 @@ describe('hard case 6: upstream error taxonomy', () => {
     });
 
     it.each(['throttling' as const, 'suspicious-activity' as const])(
-      '429 %s → the account cools down; 429 rate_limit_error with retry-after',
+      '429 %s (Retry-After 120 s, over maxRetryWaitSeconds) → the account cools down; 403 saying until when',
       async (preset) => {
         const result = await failWith(preset);
-        expect(result.status).toBe(429);
-        expect(result.error.type).toBe('rate_limit_error');
-        expect(Number(result.headers.get('retry-after'))).toBe(120);
+        expect(result.status).toBe(403);
+        expect(result.error.type).toBe('permission_error');
+        expect(result.error.message).toContain('throttled by Kiro (429) until');
+        expect(result.headers.get('retry-after')).toBeNull();
         expect(account().status).toMatchObject({ kind: 'cooling' });
       },
     );

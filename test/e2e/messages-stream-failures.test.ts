@@ -74,15 +74,37 @@ describe('failures during a stream', () => {
     ['a bad prelude CRC', { type: 'badCrc' as const, part: 'prelude' as const }],
     ['a truncated frame', { type: 'truncate' as const }],
     ['a dropped connection', { type: 'truncate' as const, close: 'destroy' as const }],
-  ])('%s ends the stream with an error event', async (name, fault) => {
+  ])('%s after text ends the stream with an error event', async (name, fault) => {
     const marker = `fault ${name}`;
+    // The pause lets the text reach the gateway first: a reset can discard bytes not yet read.
     script(marker, {
-      steps: [{ type: 'text', text: 'Some text first. ' }, fault, { type: 'text', text: 'never seen' }],
+      steps: [
+        { type: 'text', text: 'Some text first. ' },
+        { type: 'delay', ms: 50 },
+        fault,
+        { type: 'text', text: 'never seen' },
+      ],
     });
+    const before = chatRequests(stack).length;
     const raw = await collectSse(stack, request(marker));
     expect(raw.violations).toEqual([]);
+    expect(streamedText(raw.events)).toBe('Some text first. ');
     expect(lastEvent(raw)).toMatchObject({ type: 'error', error: { type: 'api_error' } });
-    expect(streamedText(raw.events)).not.toContain('never seen');
+    expect(chatRequests(stack)).toHaveLength(before + 1);
+  });
+
+  it.each([
+    ['a bad message CRC', { type: 'badCrc' as const }],
+    ['a dropped connection', { type: 'truncate' as const, close: 'destroy' as const }],
+  ])('%s before any content is retried: the client only sees the retry', async (name, fault) => {
+    const marker = `early fault ${name}`;
+    script(marker, { steps: [{ type: 'metering' }, fault, { type: 'text', text: 'never seen' }] });
+    const before = chatRequests(stack).length;
+    const raw = await collectSse(stack, request(marker));
+    expect(raw.violations).toEqual([]);
+    expect(streamedText(raw.events)).toContain(marker);
+    expect(messageDelta(raw.events).delta.stop_reason).toBe('end_turn');
+    expect(chatRequests(stack)).toHaveLength(before + 2);
   });
 
   describe('hard case 4: truncated tool-call stream', () => {

@@ -1,7 +1,9 @@
-// Issue 4, item 11: when no account can serve, the gateway answers at once (never waits for a
-// cooldown) with 529 overloaded_error, or 429 rate_limit_error when every account is only throttled,
-// saying when the next one frees up. The ManualClock never moves in these tests: had the gateway
-// waited for a cooldown, the request would hang and the test time out.
+// Issue 4, item 11 and issue 14 §3: when no account can serve, the gateway answers at once (never
+// waits for a cooldown), naming each account's reason. Nothing frees up within maxRetryWaitSeconds
+// (60): a non-retryable 403 permission_error that says what to do. A short wait: 429 when only
+// throttling stands in the way, else 503; both with retry-after. 529 is left to real upstream
+// overload. The ManualClock never moves here: had the gateway waited, the test would time out.
+import Anthropic from '@anthropic-ai/sdk';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_HEALTH } from '../../src/credentials/credential-health.js';
 import { ManualClock } from '../../src/shared/clock.js';
@@ -10,6 +12,7 @@ import { startStack } from '../helpers/start-stack.js';
 import type { RawResponse } from '../helpers/pool-harness.js';
 import {
   OPUS,
+  SONNET,
   entry,
   postMessage,
   recordBackoff,
@@ -76,49 +79,93 @@ describe('every account unavailable', () => {
     expect((await postMessage(current, 'now')).status).toBe(200);
   });
 
-  it('cooling and disabled mixed: 529 overloaded_error, naming both and when the next frees up', async () => {
+  it('short throttling with disabled accounts: 429 naming both, retry-after until the throttle ends', async () => {
     const current = await start();
     current.sim.updateAccount(simId(1), { suspended: true });
     current.sim.updateAccount(simId(2), { suspended: true });
     for (const id of [3, 4, 5])
-      current.sim.updateAccount(simId(id), { throttled: { retryAfterSeconds: 30 * id } });
+      current.sim.updateAccount(simId(id), { throttled: { retryAfterSeconds: 10 * id } });
     const response = await postMessage(current, 'mixed');
-    expect(response.status).toBe(529);
-    expect(errorOf(response).type).toBe('overloaded_error');
+    expect(response.status).toBe(429);
+    expect(errorOf(response).type).toBe('rate_limit_error');
     expect(errorOf(response).message).toContain('3 cooling down');
     expect(errorOf(response).message).toContain('2 disabled (suspended)');
-    expect(response.headers.get('retry-after')).toBe('90');
-    const again = await postMessage(current, 'again');
-    expect(again.status).toBe(529);
-    expect(current.sim.stats.chatRequests).toBe(5);
+    expect(response.headers.get('retry-after')).toBe('30');
   });
 
-  it('all out of quota: 529 with Retry-After until the monthly reset', async () => {
+  it('throttled longer than maxRetryWaitSeconds, the rest disabled: 403 naming every account', async () => {
+    const current = await start(3);
+    current.sim.updateAccount(simId(1), { suspended: true });
+    current.sim.updateAccount(simId(2), { throttled: { retryAfterSeconds: 600 } });
+    current.sim.updateAccount(simId(3), { throttled: { retryAfterSeconds: 900 } });
+    const response = await postMessage(current, 'long wait');
+    expect(response.status).toBe(403);
+    expect(errorOf(response).type).toBe('permission_error');
+    expect(response.headers.get('retry-after')).toBeNull();
+    const { message } = errorOf(response);
+    expect(message).toContain('none frees up within 60 s');
+    expect(message).toContain('#1 social: Kiro suspended the account');
+    expect(message).toContain(
+      `#2 social: throttled by Kiro (429) until ${new Date(START + 600_000).toISOString()}`,
+    );
+    expect(message).toContain('#3 social: throttled');
+  });
+
+  it('maxRetryWaitSeconds is the limit: a 10-minute throttle is worth a 429 when it allows 15', async () => {
+    const current = await start(1, { maxRetryWaitSeconds: 900 });
+    current.sim.updateAccount(simId(1), { throttled: { retryAfterSeconds: 600 } });
+    const response = await postMessage(current, 'patient');
+    expect(response.status).toBe(429);
+    expect(response.headers.get('retry-after')).toBe('600');
+  });
+
+  it('all out of quota: 403 saying when the quota resets; the SDK does not retry it', async () => {
     const current = await start(2);
     for (const id of [1, 2]) current.sim.updateAccount(simId(id), { quotaExhausted: true });
     const response = await postMessage(current, 'broke');
-    expect(response.status).toBe(529);
-    expect(errorOf(response).message).toContain('2 disabled (quota_exhausted)');
-    const reset = Date.UTC(2026, 1, 1);
-    expect(response.headers.get('retry-after')).toBe(String((reset - START) / 1000));
-    expect(errorOf(response).message).toContain(new Date(reset).toISOString());
+    expect(response.status).toBe(403);
+    expect(errorOf(response).type).toBe('permission_error');
+    expect(response.headers.get('retry-after')).toBeNull();
+    const { message } = errorOf(response);
+    expect(message).toContain('2 disabled (quota_exhausted)');
+    expect(message).toContain('#1 social: monthly quota used up, quota resets 2026-02-01');
+    expect(message).toContain('add another account to credentials.json');
+
+    // An SDK client that would retry a 429/5xx up to 3 times makes exactly one HTTP request.
+    let calls = 0;
+    const client = new Anthropic({
+      baseURL: current.url,
+      apiKey: current.apiKey,
+      maxRetries: 3,
+      fetch: (input, init) => {
+        calls += 1;
+        return fetch(input, init);
+      },
+    });
+    const error = (await client.messages
+      .create({ model: SONNET, max_tokens: 16, messages: [{ role: 'user', content: 'again' }] })
+      .catch((failure: unknown) => failure)) as InstanceType<typeof Anthropic.APIError>;
+    expect(error).toBeInstanceOf(Anthropic.PermissionDeniedError);
+    expect(error.message).toContain('quota resets 2026-02-01');
+    expect(calls).toBe(1);
+    expect(current.sim.stats.chatRequests).toBe(2);
   });
 
-  it('all suspended: 529 saying no account frees up by itself, no retry-after', async () => {
+  it('all suspended: 403 saying no account frees up by itself, no retry-after', async () => {
     const current = await start(2);
     for (const id of [1, 2]) current.sim.updateAccount(simId(id), { suspended: true });
     const response = await postMessage(current, 'locked out');
-    expect(response.status).toBe(529);
+    expect(response.status).toBe(403);
     expect(errorOf(response).message).toContain('No account frees up by itself');
     expect(response.headers.get('retry-after')).toBeNull();
   });
 
-  it('resting after sustained 5xx is not throttling: 529, not 429', async () => {
+  it('resting after sustained 5xx is neither throttling nor overload: 503 api_error with retry-after', async () => {
     const current = await start(1);
     entry(current, 1).coolDown(START + DEFAULT_HEALTH.transientCooldownMs, 'sustained upstream failures');
     const response = await postMessage(current, 'resting');
-    expect(response.status).toBe(529);
-    expect(errorOf(response).type).toBe('overloaded_error');
+    expect(response.status).toBe(503);
+    expect(errorOf(response).type).toBe('api_error');
     expect(response.headers.get('retry-after')).toBe(String(DEFAULT_HEALTH.transientCooldownMs / 1000));
   });
 
@@ -134,11 +181,59 @@ describe('every account unavailable', () => {
     expect(current.sim.stats.chatRequests).toBe(0);
   });
 
-  it('no credentials at all: 503 naming credentials.json', async () => {
+  it('no credentials at all: 403 naming credentials.json', async () => {
     const current = await start(1);
     current.gateway.services.pool.replaceAll([]);
     const response = await postMessage(current, 'nobody home');
-    expect(response.status).toBe(503);
+    expect(response.status).toBe(403);
     expect(errorOf(response).message).toContain('credentials.json');
+  });
+});
+
+describe('/health', () => {
+  const health = async (current: Stack) =>
+    (await (await fetch(`${current.url}/health`)).json()) as {
+      status: string;
+      accounts: { total: number; available: number };
+      message?: string;
+      unavailable: { account: string; reason: string; freesAt?: string; advice: string }[];
+    };
+
+  it('down with the reasons a request gets when nothing frees up; degraded during a short throttle', async () => {
+    const current = await start(2);
+    expect((await health(current)).status).toBe('ok');
+
+    current.sim.updateAccount(simId(1), { throttled: { retryAfterSeconds: 30 } });
+    current.sim.updateAccount(simId(2), { throttled: { retryAfterSeconds: 30 } });
+    expect((await postMessage(current, 'throttled')).status).toBe(429);
+    expect(await health(current)).toMatchObject({ status: 'degraded', accounts: { total: 2, available: 0 } });
+
+    entry(current, 1).disable('invalid_refresh_token', 'invalid_grant', START);
+    entry(current, 2).disable(
+      'quota_exhausted',
+      'monthly request quota exhausted',
+      START,
+      Date.UTC(2026, 1, 1),
+    );
+    const response = await postMessage(current, 'dead pool');
+    expect(response.status).toBe(403);
+    const report = await health(current);
+    expect(report.status).toBe('down');
+    expect(report.message).toBe(errorOf(response).message);
+    expect(report.unavailable).toEqual([
+      {
+        account: '#1 social',
+        reason: 'invalid_refresh_token',
+        advice:
+          'Kiro rejected its refresh token (invalid_grant): add a new refresh token to credentials.json',
+      },
+      {
+        account: '#2 social',
+        reason: 'quota_exhausted',
+        freesAt: '2026-02-01T00:00:00.000Z',
+        advice:
+          'monthly quota used up, quota resets 2026-02-01: wait, or add another account to credentials.json',
+      },
+    ]);
   });
 });

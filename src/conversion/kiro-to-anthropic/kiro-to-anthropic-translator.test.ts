@@ -5,7 +5,7 @@ import type { KiroEvent } from '../../upstream/event-stream/kiro-event.js';
 import { aggregateMessage } from './aggregate-message.js';
 import { classifyStreamException } from './classify-stream-exception.js';
 import type { KiroToAnthropicOptions } from './kiro-to-anthropic-translator.js';
-import { KiroToAnthropicTranslator } from './kiro-to-anthropic-translator.js';
+import { EMPTY_ANSWER_MESSAGE, KiroToAnthropicTranslator } from './kiro-to-anthropic-translator.js';
 import { patchMessageStartInputTokens } from './patch-message-start-input-tokens.js';
 
 const countByLength = (text: string): number => Math.ceil(text.length / 4);
@@ -94,7 +94,21 @@ describe('KiroToAnthropicTranslator', () => {
   });
 
   it('reports at least one output token', () => {
-    expect(run([], { countTokens: () => 0 }).message.usage.output_tokens).toBe(1);
+    expect(run([text('hi')], { countTokens: () => 0 }).message.usage.output_tokens).toBe(1);
+  });
+
+  it('ends a reply without content with an error event, never an invented assistant message', () => {
+    const translator = new KiroToAnthropicTranslator(options({ thinking: true }));
+    const output = [
+      ...translator.start(),
+      ...translator.push({ type: 'metering', usage: 0.01, unit: 'credit' }),
+      ...translator.push(text('\n\n')),
+      ...translator.finish(),
+    ];
+    expect(checkAnthropicEventGrammar(output)).toEqual([]);
+    expect(output.map((event) => event.type)).toEqual(['message_start', 'error']);
+    expect(translator.error).toEqual({ type: 'api_error', message: EMPTY_ANSWER_MESSAGE });
+    expect(translator.stopReason).toBeNull();
   });
 
   it('derives input tokens from contextUsage minus output, and exposes the logging state', () => {

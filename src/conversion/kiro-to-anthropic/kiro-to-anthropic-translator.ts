@@ -9,7 +9,7 @@ import type { ThinkingBoundary, ThinkingSegment } from './thinking-extractor.js'
 import { ThinkingExtractor } from './thinking-extractor.js';
 import type { KiroToolUseEvent, ToolCallFailure } from './tool-call-accumulator.js';
 import { ToolCallAccumulator } from './tool-call-accumulator.js';
-import { EMPTY_REPLY_NOTICE, formatToolCallNotice, THINKING_ONLY_PLACEHOLDER } from './tool-call-notice.js';
+import { formatToolCallNotice, THINKING_ONLY_PLACEHOLDER } from './tool-call-notice.js';
 
 export interface KiroToAnthropicOptions {
   messageId: string;
@@ -25,6 +25,9 @@ export interface KiroToAnthropicOptions {
   toolNameMap: ReadonlyMap<string, string>;
   countTokens: (text: string) => number;
 }
+
+/** What the client is told when Kiro's answer held no text, tool call or thinking. */
+export const EMPTY_ANSWER_MESSAGE = 'Kiro returned an empty answer (no text, tool call or thinking)';
 
 export interface StreamFailure {
   type: AnthropicErrorType;
@@ -55,7 +58,6 @@ export class KiroToAnthropicTranslator {
   private finalUsage: Usage | undefined;
   private creditsUsed = 0;
   private percentage: number | undefined;
-  private emptyReplyNoticed = false;
 
   constructor(private readonly options: KiroToAnthropicOptions) {
     this.extractor = options.thinking ? new ThinkingExtractor() : undefined;
@@ -91,11 +93,6 @@ export class KiroToAnthropicTranslator {
   /** Tool calls that were dropped (truncated, invalid JSON, no name) and reported in a notice. */
   get toolCallFailures(): readonly ToolCallFailure[] {
     return this.failures;
-  }
-
-  /** Whether the upstream produced nothing and the reply carries the empty-reply notice. */
-  get emptyReply(): boolean {
-    return this.emptyReplyNoticed;
   }
 
   start(): AnthropicStreamEvent[] {
@@ -153,7 +150,10 @@ export class KiroToAnthropicTranslator {
     return out;
   }
 
-  /** The upstream body ended: flush, report dropped tool calls, then message_delta and message_stop. */
+  /**
+   * The upstream body ended: flush, report dropped tool calls, then message_delta and message_stop.
+   * A reply with nothing in it ends with an `error` event: never a made-up assistant message.
+   */
   finish(): AnthropicStreamEvent[] {
     const out: AnthropicStreamEvent[] = [];
     if (this.phase.name === 'finished' || this.phase.name === 'failed') return out;
@@ -171,11 +171,10 @@ export class KiroToAnthropicTranslator {
       this.blocks.count('text') === 0 &&
       this.blocks.count('tool_use') === 0;
     if (this.blocks.blockCount === 0) {
-      this.emptyReplyNoticed = true;
-      this.blocks.text(EMPTY_REPLY_NOTICE, out);
-    } else if (thinkingOnly) {
-      this.blocks.text(THINKING_ONLY_PLACEHOLDER, out);
+      out.push(...this.fail({ type: 'api_error', message: EMPTY_ANSWER_MESSAGE }));
+      return out;
     }
+    if (thinkingOnly) this.blocks.text(THINKING_ONLY_PLACEHOLDER, out);
     this.blocks.close(out);
     const stopReason = this.decideStopReason(thinkingOnly);
     const usage = this.computeUsage();

@@ -1,13 +1,9 @@
 import type { ToolCallFailure } from './tool-call-accumulator.js';
 
-// Texts the gateway adds to a reply. Both the user and the model read them: the model sees them in
-// its own previous turn, so they say what happened and what to do next.
+// Texts the gateway adds to a reply (README "Errors": the only ones). Both the user and the model
+// read them: the model sees them in its own previous turn, so they say what happened and what to do next.
 
-/** Content of a reply in which the upstream produced nothing at all. */
-export const EMPTY_REPLY_NOTICE =
-  '[kirogate] The upstream returned an empty response (no text and no tool call). Send "continue" to retry.';
-
-/** Content added to a reply that has only thinking, so the turn never ends without a text block. */
+/** Content added to a reply that has only thinking, so the turn never ends without a text block (gotcha 19). */
 export const THINKING_ONLY_PLACEHOLDER = ' ';
 
 const RETRY_ADVICE =

@@ -5,21 +5,23 @@ import { describeKiroRequestShape } from '../../conversion/anthropic-to-kiro/des
 import { isWebSearchRequest } from '../../conversion/web-search/is-web-search-request.js';
 import { ImproperlyFormedError } from '../../dispatch/classify-failure.js';
 import { executeWithFailover } from '../../dispatch/execute-with-failover.js';
-import type { CredentialEntry } from '../../credentials/credential-entry.js';
+import type { Dispatched } from '../../dispatch/execute-with-failover.js';
 import type { GatewayServices } from './gateway-services.js';
 import type { AnthropicMessagesRequest } from '../../protocols/anthropic/messages-request.js';
 import { parseMessagesRequest } from '../../protocols/anthropic/messages-request.js';
 import { isGatewayError } from '../../shared/errors.js';
+import type { Logger } from '../../shared/logger.js';
 import { countKiroRequestTokens } from '../../tokens/count-kiro-request-tokens.js';
 import type { KiroCallContext } from '../../upstream/kiro-client.js';
 import type { KiroGenerateRequest } from '../../upstream/kiro-request.js';
+import { readUntilContent } from '../../upstream/read-until-content.js';
+import type { KiroEventStream } from '../../upstream/read-until-content.js';
 import { requireApiKey } from '../api-key-auth.js';
 import { readJsonBody } from '../read-json-body.js';
 import type { RouteContext, RouteHandler } from '../router.js';
 import type { RequestOutcome } from './request-outcome.js';
 import { recordOutcome } from './request-outcome.js';
-import type { KiroResponseInput } from './write-kiro-response.js';
-import { writeKiroResponse } from './write-kiro-response.js';
+import { KiroResponseWriter } from './kiro-response-writer.js';
 import { handleWebSearch } from './web-search-route.js';
 import { conversionContext } from './conversion-context.js';
 import { newMessageId } from './new-message-id.js';
@@ -62,9 +64,21 @@ export function messagesHandler(services: GatewayServices, variant: MessagesVari
   };
 }
 
-/** In its own scope, so the closure pins only the Kiro body (until dispatch), not the caller's locals. */
-function upstreamCall(services: GatewayServices, body: string) {
-  return (call: KiroCallContext) => services.client.generateAssistantResponse(call, body);
+/**
+ * In its own scope, so the closure pins only the Kiro body (until dispatch), not the caller's
+ * locals. Resolves at the first content: an empty answer throws, so the failover loop retries it.
+ */
+function upstreamCall(
+  services: GatewayServices,
+  body: string,
+  logger: Logger,
+  onAccepted: () => Promise<void>,
+) {
+  return async (call: KiroCallContext) => {
+    const response = await services.client.generateAssistantResponse(call, body);
+    await onAccepted();
+    return readUntilContent(response, logger);
+  };
 }
 
 async function dispatchAndRespond(
@@ -87,56 +101,64 @@ async function dispatchAndRespond(
     stream: request.stream === true,
     startedAt: variant.startedAt,
   };
-  const dispatching = executeWithFailover(
-    services.dispatch,
-    { model: conversion.model, sessionId: extractSessionId(request), signal: abort.signal },
-    upstreamCall(services, conversion.body),
-  );
-  // Keep the rejection handled while the estimate runs; it is awaited just below.
-  dispatching.catch(() => undefined);
-  const inputTokens = await estimateInputTokens(conversion.request);
-  let dispatched;
-  try {
-    dispatched = await dispatching;
-  } catch (error) {
-    const status = abort.signal.aborted ? 499 : isGatewayError(error) ? error.status : 500;
-    recordOutcome(services, { ...outcomeBase, entry: undefined, status, firstByteAt: undefined, error });
-    if (abort.signal.aborted) return;
-    if (error instanceof ImproperlyFormedError) {
-      // The hint the client gets promises this: the request's shape, never its content.
-      const shape = describeKiroRequestShape(conversion.request);
-      context.logger.warn({ shape }, 'Kiro rejected the request as improperly formed');
-    }
-    throw error;
-  }
-  // Only what the response needs goes on, so the request and its Kiro body are garbage during a
+  // Only what the response needs goes in, so the request and its Kiro body are garbage during a
   // stream that may last minutes (at 500 streams they were most of the gateway's live heap).
-  const response: KiroResponseInput = {
+  const writer = new KiroResponseWriter(services, context, {
     model: request.model,
     stream: request.stream === true,
     contextWindow: conversion.model.contextWindow,
     thinking: conversion.thinking.mode !== 'off',
     toolNameMap: conversion.toolNameMap,
-    upstream: dispatched.result,
-    inputTokens,
     buffered: variant.buffered,
     messageId: newMessageId(),
     signal: abort.signal,
-  };
-  return respond(services, context, dispatched.entry, response, outcomeBase, onClose);
+  });
+  let estimate: Promise<number> | undefined;
+  const inputTokens = () => (estimate ??= estimateInputTokens(conversion.request));
+  // A stream opens when Kiro accepts, as before reading ahead for content: pings keep it alive.
+  const dispatching = executeWithFailover(
+    services.dispatch,
+    { model: conversion.model, sessionId: extractSessionId(request), signal: abort.signal },
+    upstreamCall(services, conversion.body, context.logger, async () => writer.open(await inputTokens())),
+  );
+  // Keep the rejection handled while the estimate runs; it is awaited just below.
+  dispatching.catch(() => undefined);
+  const tokens = await inputTokens();
+  let dispatched;
+  try {
+    dispatched = await dispatching;
+  } catch (error) {
+    if (error instanceof ImproperlyFormedError) {
+      // The hint the client gets promises this: the request's shape, never its content.
+      const shape = describeKiroRequestShape(conversion.request);
+      context.logger.warn({ shape }, 'Kiro rejected the request as improperly formed');
+    }
+    if (writer.isOpen) {
+      recordOutcome(services, { ...outcomeBase, entry: undefined, ...(await writer.fail(error)) });
+      context.response.off('close', onClose);
+      return;
+    }
+    const status = abort.signal.aborted ? 499 : isGatewayError(error) ? error.status : 500;
+    recordOutcome(services, { ...outcomeBase, entry: undefined, status, firstByteAt: undefined, error });
+    if (abort.signal.aborted) return;
+    throw error;
+  }
+  return respond(services, context, dispatched, writer, tokens, outcomeBase, onClose);
 }
 
 async function respond(
   services: GatewayServices,
   context: RouteContext,
-  entry: CredentialEntry,
-  input: KiroResponseInput,
+  dispatched: Dispatched<KiroEventStream>,
+  writer: KiroResponseWriter,
+  inputTokens: number,
   outcomeBase: Omit<RequestOutcome, 'entry' | 'status' | 'firstByteAt'>,
   onClose: () => void,
 ): Promise<void> {
+  const { entry } = dispatched;
   entry.inFlight += 1;
   try {
-    const result = await writeKiroResponse(services, context, input);
+    const result = await writer.write(dispatched.result, inputTokens);
     recordOutcome(services, { ...outcomeBase, entry, ...result });
   } finally {
     entry.inFlight -= 1;

@@ -9,7 +9,7 @@ import type { AnthropicStreamEvent } from './stream-events.js';
 export interface EventGrammarOptions {
   /**
    * Allow a message that ends with no content block. Anthropic itself sometimes does that; this
-   * gateway never may (an empty upstream reply gets a notice), so the default is false.
+   * gateway never may (an empty upstream reply ends with an `error` event), so the default is false.
    */
   allowEmptyContent?: boolean;
 }

@@ -143,6 +143,16 @@ describe('FrameDecoder: corruption is a typed error', () => {
     expect(() => decoder.push(flip(VECTOR_B, VECTOR_B.length - 2))).toThrow(EventStreamError);
   });
 
+  it('good frames in the same chunk as a corrupt one come out; the error follows on the next call', () => {
+    const chunk = Buffer.concat([VECTOR_A, flip(VECTOR_B, VECTOR_B.length - 2)]);
+    const decoder = new FrameDecoder();
+    expect(decoder.push(chunk)).toHaveLength(1);
+    expect(() => decoder.end()).toThrow(EventStreamError);
+    const next = new FrameDecoder();
+    next.push(chunk);
+    expect(() => next.push(VECTOR_A)).toThrow(EventStreamError);
+  });
+
   it('an impossible length with a valid prelude CRC', () => {
     const prelude = new Uint8Array(12);
     const view = new DataView(prelude.buffer);

@@ -12,34 +12,44 @@ import {
  * Incremental AWS event-stream framing (§4.2, §4.4). Bytes arrive in arbitrary chunks; whole
  * frames come out, decoded and CRC-checked by the official codec. The prelude CRC is checked here
  * first, so a corrupt length never makes us wait for megabytes that will not come.
- * Any corruption throws an EventStreamError; `end()` throws if a partial frame is left.
+ * Any corruption throws an EventStreamError; `end()` throws if a partial frame is left. Frames a
+ * chunk completed before its corrupt one still come out: the error waits for the next call.
  */
 export class FrameDecoder {
   private chunks: Uint8Array[] = [];
   private buffered = 0;
   /** total_length of the frame being assembled, once its prelude has been verified. */
   private expected = 0;
+  /** Corruption found after good frames of the same chunk, thrown by the next call. */
+  private failure: EventStreamError | undefined;
 
   push(chunk: Uint8Array): EventStreamFrame[] {
+    if (this.failure) throw this.failure;
     if (chunk.byteLength === 0) return [];
     this.chunks.push(chunk);
     this.buffered += chunk.byteLength;
     const frames: EventStreamFrame[] = [];
-    for (;;) {
-      if (this.expected === 0) {
-        if (this.buffered < PRELUDE_LENGTH) break;
-        this.expected = this.readPrelude();
+    try {
+      for (;;) {
+        if (this.expected === 0) {
+          if (this.buffered < PRELUDE_LENGTH) break;
+          this.expected = this.readPrelude();
+        }
+        if (this.buffered < this.expected) break;
+        const bytes = this.take(this.expected);
+        this.expected = 0;
+        frames.push(decodeWholeFrame(bytes));
       }
-      if (this.buffered < this.expected) break;
-      const bytes = this.take(this.expected);
-      this.expected = 0;
-      frames.push(decodeWholeFrame(bytes));
+    } catch (error) {
+      if (frames.length === 0 || !(error instanceof EventStreamError)) throw error;
+      this.failure = error;
     }
     return frames;
   }
 
   /** Call when the body ends. Throws when the stream stopped inside a frame. */
   end(): void {
+    if (this.failure) throw this.failure;
     if (this.buffered > 0) {
       const total = this.expected === 0 ? 'unknown' : String(this.expected);
       throw new EventStreamError(
