@@ -2,7 +2,9 @@ import type { Config } from '../config/config-schema.js';
 import type { AccessTokenProvider } from '../credentials/access-token-provider.js';
 import type { AccountService } from '../credentials/account-service.js';
 import type { CredentialPool } from '../credentials/credential-pool.js';
+import type { OfferedModels } from '../credentials/offered-models.js';
 import type { DispatchDependencies } from '../dispatch/execute-with-failover.js';
+import type { ModelSubstitutions } from '../http/anthropic/offered-model-chooser.js';
 import type { Clock, IdGenerator } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { RequestLogStore } from '../storage/request-log-store.js';
@@ -19,6 +21,9 @@ export interface GatewayServices {
   pool: CredentialPool;
   tokens: AccessTokenProvider;
   accounts: AccountService;
+  /** What each account offers (ListAvailableModels). */
+  offeredModels: OfferedModels;
+  substitutions: ModelSubstitutions;
   dispatch: DispatchDependencies;
   requestLog: RequestLogStore | undefined;
 }

@@ -3,7 +3,7 @@ import { resolveModel } from './resolve-model.js';
 import type { OfferedModelOptions } from './resolve-offered-model.js';
 import { newestOfFamily, resolveOfferedModel } from './resolve-offered-model.js';
 
-const ON: OfferedModelOptions = { fallback: true, defaultKiroModelId: undefined };
+const ON: OfferedModelOptions = { defaultKiroModelId: undefined };
 const OFFERED = [
   'auto',
   'claude-opus-4.6',
@@ -49,26 +49,15 @@ describe('resolveOfferedModel', () => {
 
   it('falls back to the default model, and to nothing when that is not offered either', () => {
     expect(choose('claude-haiku-4-5', OFFERED)).toBeUndefined();
-    const withDefault = { fallback: true, defaultKiroModelId: 'claude-sonnet-4.6' };
+    const withDefault = { defaultKiroModelId: 'claude-sonnet-4.6' };
     expect(choose('claude-haiku-4-5', OFFERED, withDefault)).toEqual({
       kiroModelId: 'claude-sonnet-4.6',
       substituted: true,
     });
-    expect(
-      choose('claude-haiku-4-5', OFFERED, { fallback: true, defaultKiroModelId: 'claude-haiku-4.5' }),
-    ).toBe(undefined);
-    expect(choose('claude-haiku-4-5', OFFERED, { fallback: true, defaultKiroModelId: 'auto' })).toEqual({
+    expect(choose('claude-haiku-4-5', OFFERED, { defaultKiroModelId: 'claude-haiku-4.5' })).toBe(undefined);
+    expect(choose('claude-haiku-4-5', OFFERED, { defaultKiroModelId: 'auto' })).toEqual({
       kiroModelId: 'auto',
       substituted: true,
-    });
-  });
-
-  it('never substitutes with the fallback off: the account just does not serve the model', () => {
-    const off = { fallback: false, defaultKiroModelId: 'auto' };
-    expect(choose('claude-opus-5-5', OFFERED, off)).toBeUndefined();
-    expect(choose('claude-opus-4-7', OFFERED, off)).toEqual({
-      kiroModelId: 'claude-opus-4.7',
-      substituted: false,
     });
   });
 

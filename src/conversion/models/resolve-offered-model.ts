@@ -2,8 +2,6 @@ import { parseModelName } from './parse-model-name.js';
 import type { ResolvedModel } from './resolve-model.js';
 
 export interface OfferedModelOptions {
-  /** `modelFallback: "on"`: serve a model the account lacks with another one it offers. */
-  fallback: boolean;
   /** The Kiro id of the configured `defaultModel`, if any: the last resort of the fallback. */
   defaultKiroModelId: string | undefined;
 }
@@ -17,8 +15,8 @@ export interface OfferedModelChoice {
 /**
  * Which Kiro model one account serves a request with, given the models it offers (its ListAvailableModels
  * list; undefined while unknown, when the model is sent as resolved). A `modelMapping` target is sent as is.
- * Otherwise the model itself when offered; with the fallback on, the newest offered model of the same family
- * (opus → opus, sonnet → sonnet, haiku → haiku), then the default model. Undefined: the account offers none.
+ * Otherwise the model itself when offered, else the newest offered model of the same family (opus → opus,
+ * sonnet → sonnet, haiku → haiku), then the default model. Undefined: the account offers none of them.
  */
 export function resolveOfferedModel(
   model: Pick<ResolvedModel, 'kiroModelId' | 'family' | 'mapped'>,
@@ -27,7 +25,6 @@ export function resolveOfferedModel(
 ): OfferedModelChoice | undefined {
   const exact = { kiroModelId: model.kiroModelId, substituted: false };
   if (offered === undefined || model.mapped || offered.includes(model.kiroModelId)) return exact;
-  if (!options.fallback) return undefined;
   const sameFamily = newestOfFamily(offered, model.family);
   if (sameFamily !== undefined) return { kiroModelId: sameFamily, substituted: true };
   const fallback = options.defaultKiroModelId;

@@ -3,6 +3,8 @@ import { convertAnthropicRequestToKiro } from '../../conversion/anthropic-to-kir
 import type { ConversionResult } from '../../conversion/anthropic-to-kiro/convert-anthropic-request-to-kiro.js';
 import { extractSessionId } from '../../conversion/anthropic-to-kiro/conversation-id.js';
 import { describeKiroRequestShape } from '../../conversion/anthropic-to-kiro/describe-kiro-request-shape.js';
+import { countUserMessages, setKiroModelId } from '../../conversion/anthropic-to-kiro/set-kiro-model-id.js';
+import { describeKiroModel } from '../../conversion/models/describe-kiro-model.js';
 import { isWebSearchRequest } from '../../conversion/web-search/is-web-search-request.js';
 import { ImproperlyFormedError } from '../../dispatch/classify-failure.js';
 import { executeWithFailover } from '../../dispatch/execute-with-failover.js';
@@ -22,6 +24,7 @@ import { recordOutcome } from './request-outcome.js';
 import type { KiroResponseInput } from './write-kiro-response.js';
 import { writeKiroResponse } from './write-kiro-response.js';
 import { handleWebSearch } from './web-search-route.js';
+import { offeredModelChooser } from './offered-model-chooser.js';
 
 export interface MessagesVariant {
   /** `/cc/v1`: buffer the stream until upstream ends so message_start.input_tokens is exact. */
@@ -74,9 +77,19 @@ export function messagesHandler(services: GatewayServices, variant: MessagesVari
   };
 }
 
-/** In its own scope, so the closure pins only the Kiro body (until dispatch), not the caller's locals. */
-function upstreamCall(services: GatewayServices, body: string) {
-  return (call: KiroCallContext) => services.client.generateAssistantResponse(call, body);
+/**
+ * In its own scope, so the closure pins only the Kiro body (until dispatch), not the caller's locals.
+ * The body names `modelId`; an attempt on an account that serves another model gets a rewritten copy.
+ */
+function upstreamCall(services: GatewayServices, conversion: ConversionResult) {
+  const { body } = conversion;
+  const converted = conversion.model.kiroModelId;
+  const userMessages = countUserMessages(conversion.request);
+  return (call: KiroCallContext, kiroModelId: string) =>
+    services.client.generateAssistantResponse(
+      call,
+      setKiroModelId(body, converted, kiroModelId, userMessages),
+    );
 }
 
 async function dispatchAndRespond(
@@ -99,10 +112,16 @@ async function dispatchAndRespond(
     stream: request.stream === true,
     startedAt: variant.startedAt,
   };
+  const chooseModel = offeredModelChooser(services, conversion.model);
   const dispatching = executeWithFailover(
     services.dispatch,
-    { model: conversion.model, sessionId: extractSessionId(request), signal: abort.signal },
-    upstreamCall(services, conversion.body),
+    {
+      model: conversion.model,
+      sessionId: extractSessionId(request),
+      signal: abort.signal,
+      ...(chooseModel ? { chooseModel } : {}),
+    },
+    upstreamCall(services, conversion),
   );
   // Keep the rejection handled while the estimate runs; it is awaited just below.
   dispatching.catch(() => undefined);
@@ -121,12 +140,18 @@ async function dispatchAndRespond(
     }
     throw error;
   }
+  const kiroModel = dispatched.kiroModelId;
+  if (kiroModel !== conversion.model.kiroModelId) services.substitutions.note(request.model, kiroModel);
   // Only what the response needs goes on, so the request and its Kiro body are garbage during a
   // stream that may last minutes (at 500 streams they were most of the gateway's live heap).
   const response: KiroResponseInput = {
     model: request.model,
+    kiroModel,
     stream: request.stream === true,
-    contextWindow: conversion.model.contextWindow,
+    contextWindow:
+      kiroModel === conversion.model.kiroModelId
+        ? conversion.model.contextWindow
+        : describeKiroModel(kiroModel).contextWindow,
     thinking: conversion.thinking.mode !== 'off',
     toolNameMap: conversion.toolNameMap,
     upstream: dispatched.result,
@@ -135,7 +160,7 @@ async function dispatchAndRespond(
     messageId: newMessageId(),
     signal: abort.signal,
   };
-  return respond(services, context, dispatched.entry, response, outcomeBase, onClose);
+  return respond(services, context, dispatched.entry, response, { ...outcomeBase, kiroModel }, onClose);
 }
 
 async function respond(

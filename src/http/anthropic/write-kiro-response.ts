@@ -15,8 +15,10 @@ import { SseStream } from '../sse-stream.js';
 import type { RequestOutcome } from './request-outcome.js';
 
 export interface KiroResponseInput {
-  /** The model name the client asked for. */
+  /** The model name the client asked for (the body's `model`). */
   model: string;
+  /** The Kiro model that serves it (the `x-kirogate-model` header). */
+  kiroModel: string;
   stream: boolean;
   /** Of the upstream model, for contextUsageEvent percentages. */
   contextWindow: number;
@@ -110,12 +112,16 @@ export async function writeKiroResponse(
       events.push(...translator.fail(streamFailureOf(error)));
     }
     const message = aggregateMessage(events);
-    sendJson(context.response, 200, message, { 'request-id': context.requestId });
+    sendJson(context.response, 200, message, {
+      'request-id': context.requestId,
+      'x-kirogate-model': input.kiroModel,
+    });
     return { status: 200, firstByteAt: services.clock.now(), usage: usage() };
   }
 
   const sse = new SseStream(context.response, config.pingIntervalSeconds * 1000, {
     'request-id': context.requestId,
+    'x-kirogate-model': input.kiroModel,
   });
   const firstByteAt = services.clock.now();
   const held: AnthropicStreamEvent[] = [];
