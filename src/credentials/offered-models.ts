@@ -1,11 +1,13 @@
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { KiroCallContext, KiroClient } from '../upstream/kiro-client.js';
+import type { AccessTokenProvider } from './access-token-provider.js';
 import { describeCredential } from './credential.js';
 import type { CredentialEntry } from './credential-entry.js';
 
 export interface OfferedModelsOptions {
   client: KiroClient;
+  tokens: AccessTokenProvider;
   clock: Clock;
   logger: Logger;
   /** `modelListRefreshSeconds` in ms; 0 = fetch again only when Kiro refuses a model. */
@@ -62,24 +64,28 @@ export class OfferedModels {
   }
 
   /**
-   * Fetches the lists not fetched yet of accounts that hold a usable access token (never refreshing one);
-   * resolves when they are in.
+   * Fetches the lists not fetched yet, resolving when they are in. At start (`refreshTokens` false) only
+   * accounts holding a usable access token are asked, so starting never refreshes a token.
    */
-  async warm(entries: readonly CredentialEntry[]): Promise<void> {
-    const now = this.options.clock.now();
-    const fetches: Promise<unknown>[] = [];
-    for (const entry of entries) {
-      if (entry.status.kind === 'disabled' || this.lists.has(entry)) continue;
-      const { accessToken, expiresAt, profileArn } = entry.tokens;
-      const token =
-        entry.spec.authMethod === 'api_key'
-          ? entry.spec.kiroApiKey
-          : expiresAt !== undefined && expiresAt - now > TOKEN_MARGIN_MS
-            ? accessToken
-            : undefined;
-      if (token) fetches.push(this.refresh(entry, { spec: entry.spec, accessToken: token, profileArn }));
-    }
-    await Promise.all(fetches);
+  async warm(entries: readonly CredentialEntry[], refreshTokens = false): Promise<void> {
+    const pending = entries.filter((entry) => entry.status.kind !== 'disabled' && !this.lists.has(entry));
+    await Promise.all(
+      pending.map(async (entry) => {
+        const accessToken = refreshTokens
+          ? await this.options.tokens.getAccessToken(entry).catch(() => undefined)
+          : this.usableToken(entry);
+        if (accessToken === undefined) return;
+        await this.refresh(entry, { spec: entry.spec, accessToken, profileArn: entry.tokens.profileArn });
+      }),
+    );
+  }
+
+  private usableToken(entry: CredentialEntry): string | undefined {
+    if (entry.spec.authMethod === 'api_key') return entry.spec.kiroApiKey;
+    const { accessToken, expiresAt } = entry.tokens;
+    return expiresAt !== undefined && expiresAt - this.options.clock.now() > TOKEN_MARGIN_MS
+      ? accessToken
+      : undefined;
   }
 
   private async fetch(

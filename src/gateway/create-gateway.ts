@@ -141,6 +141,7 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
   });
   const offeredModels = new OfferedModels({
     client,
+    tokens,
     clock,
     logger,
     refreshMs: () => config.modelListRefreshSeconds * 1000,

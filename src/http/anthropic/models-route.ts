@@ -14,12 +14,12 @@ function toAnthropicModel(model: Pick<ModelCatalogEntry, 'id' | 'displayName' | 
 }
 
 /**
- * The Kiro models the accounts offer (ListAvailableModels, fetched for accounts not asked yet), without
- * those no account may use (free plans and Opus).
+ * The Kiro models the accounts offer (ListAvailableModels, fetched for accounts not asked yet, refreshing
+ * their tokens if need be), without those no account may use (free plans and Opus).
  */
 async function offeredModelIds(services: GatewayServices): Promise<Set<string>> {
   const entries = services.pool.list();
-  await services.offeredModels.warm(entries);
+  await services.offeredModels.warm(entries, true);
   const ids = new Set<string>();
   for (const entry of entries) {
     for (const id of services.offeredModels.known(entry) ?? []) {
