@@ -4,7 +4,8 @@ import Anthropic from '@anthropic-ai/sdk';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SimModelSpec } from '../../src/simulator/model-catalog.js';
 import { createMemoryLogger } from '../helpers/memory-logger.js';
-import { entry, postMessage } from '../helpers/pool-harness.js';
+import { ManualClock } from '../../src/shared/clock.js';
+import { entry, eventually, postMessage } from '../helpers/pool-harness.js';
 import type { Stack, StackOptions } from '../helpers/start-stack.js';
 import { startStack } from '../helpers/start-stack.js';
 import { chatRequests, currentMessage, lastChatBody } from '../helpers/upstream-requests.js';
@@ -146,6 +147,31 @@ describe('model resolution against what each account offers', () => {
     expect(current.sim.stats.modelListCalls).toBe(2);
     expect(entry(current, 1).status).toEqual({ kind: 'active' });
     expect(entry(current, 1).counters).toMatchObject({ failures: 0 });
+  });
+
+  it('fetches a list again once modelListRefreshSeconds old, in the background', async () => {
+    const clock = new ManualClock();
+    const current = await start({
+      clock,
+      accounts: [{ id: 'changing', authMethod: 'social', models: ['claude-opus-4.7'] }],
+      config: { modelListRefreshSeconds: 600 },
+    });
+    await ask(current, 'claude-opus-5-5');
+    current.sim.updateAccount('changing', { models: ['claude-opus-4.7', OPUS_5_5] });
+    clock.advance(599_000);
+    expect((await ask(current, 'claude-opus-5-5')).response.headers.get('x-kirogate-model')).toBe(
+      'claude-opus-4.7',
+    );
+    expect(current.sim.stats.modelListCalls).toBe(1);
+    clock.advance(2_000);
+    // The stale list still serves this request; the new one serves the next.
+    expect((await ask(current, 'claude-opus-5-5')).response.headers.get('x-kirogate-model')).toBe(
+      'claude-opus-4.7',
+    );
+    await eventually(() => expect(current.sim.stats.modelListCalls).toBe(2));
+    expect((await ask(current, 'claude-opus-5-5')).response.headers.get('x-kirogate-model')).toBe(
+      'claude-opus-5.5',
+    );
   });
 
   it('modelFallback "off": the strict behaviour, 404 for a model Kiro does not offer', async () => {
