@@ -68,7 +68,7 @@ export interface Dispatched<T> {
   kiroModelId: string;
 }
 
-/** One upstream call on a chosen account with the model chosen for it; resolves once the upstream accepted (HTTP 2xx). */
+/** One upstream call on a chosen account with the model chosen for it; resolves once the upstream accepted (2xx). */
 export type UpstreamCall<T> = (context: KiroCallContext, kiroModelId: string) => Promise<T>;
 
 function finalError(last: FailureAction | undefined, fallback: GatewayError): GatewayError {
@@ -140,7 +140,7 @@ export async function executeWithFailover<T>(
         await deps.ensureProfileArn(entry, context);
         context.profileArn = entry.tokens.profileArn;
       }
-      const chosen = await chooseModel(deps, request, entry, context, refusedModels);
+      const chosen = await modelForAccount(deps, request, entry, context, refusedModels);
       if (chosen === undefined) {
         // Not an attempt: the account offers nothing that fits this request.
         entry.counters.requests -= 1;
@@ -219,7 +219,7 @@ export async function executeWithFailover<T>(
 }
 
 /** The model this account serves the request with; undefined when it offers none that fits. */
-async function chooseModel(
+async function modelForAccount(
   deps: DispatchDependencies,
   request: DispatchRequest,
   entry: CredentialEntry,
