@@ -118,41 +118,43 @@ describe('executeWithFailover', () => {
       );
     const newestOrSame = (offered: readonly string[] | undefined) =>
       offered === undefined || offered.includes('claude-sonnet-4.6') ? 'claude-sonnet-4.6' : offered[0];
-
-    it('skips an account that offers nothing that fits, without counting an attempt on it', async () => {
-      const { deps, request, pool } = setup(2);
-      deps.offeredModels = lists({ 1: [], 2: ['claude-sonnet-4.6'] }, {}).offered;
+    /** Dispatches with `newestOrSame`, recording `account model` of every upstream call. */
+    async function dispatchRecording(
+      { deps, request }: ReturnType<typeof setup>,
+      answer: (kiroModelId: string) => Promise<string>,
+    ) {
       const sent: string[] = [];
-      const result = await executeWithFailover(
+      const dispatched = await executeWithFailover(
         deps,
         { ...request, chooseModel: newestOrSame },
         (context, id) => {
           sent.push(`${context.spec.id} ${id}`);
-          return Promise.resolve('ok');
+          return answer(id);
         },
       );
-      expect(result).toMatchObject({ result: 'ok', kiroModelId: 'claude-sonnet-4.6' });
+      return { dispatched, sent };
+    }
+
+    it('skips an account that offers nothing that fits, without counting an attempt on it', async () => {
+      const current = setup(2);
+      current.deps.offeredModels = lists({ 1: [], 2: ['claude-sonnet-4.6'] }, {}).offered;
+      const { dispatched, sent } = await dispatchRecording(current, () => Promise.resolve('ok'));
+      expect(dispatched).toMatchObject({ result: 'ok', kiroModelId: 'claude-sonnet-4.6' });
       expect(sent).toEqual(['2 claude-sonnet-4.6']);
-      expect(pool.get(1)!.counters.requests).toBe(0);
+      expect(current.pool.get(1)!.counters.requests).toBe(0);
     });
 
     it('INVALID_MODEL_ID: fetches the list again and retries the same account with what it now offers', async () => {
-      const { deps, request, pool } = setup(2);
+      const current = setup(2);
       const { offered, refreshed } = lists({ 1: ['claude-sonnet-4.6'] }, { 1: ['claude-sonnet-4.5'] });
-      deps.offeredModels = offered;
-      const sent: string[] = [];
-      const result = await executeWithFailover(
-        deps,
-        { ...request, chooseModel: newestOrSame },
-        (context, id) => {
-          sent.push(`${context.spec.id} ${id}`);
-          return id === 'claude-sonnet-4.6' ? invalidModel() : Promise.resolve('ok');
-        },
+      current.deps.offeredModels = offered;
+      const { dispatched, sent } = await dispatchRecording(current, (id) =>
+        id === 'claude-sonnet-4.6' ? invalidModel() : Promise.resolve('ok'),
       );
       expect(sent).toEqual(['1 claude-sonnet-4.6', '1 claude-sonnet-4.5']);
       expect(refreshed).toEqual([1]);
-      expect(result.kiroModelId).toBe('claude-sonnet-4.5');
-      expect(pool.get(1)!.counters.failures).toBe(0);
+      expect(dispatched.kiroModelId).toBe('claude-sonnet-4.5');
+      expect(current.pool.get(1)!.counters.failures).toBe(0);
     });
 
     it('404 when no account serves the model; at once without chooseModel (modelFallback off)', async () => {
