@@ -78,7 +78,7 @@ describe('model resolution against what each account offers', () => {
     expect(sentModelIds(current)).toEqual(['claude-opus-4.7', 'claude-opus-4.7']);
     const substitutions = memory
       .records()
-      .filter((record) => record.msg === 'model not offered; served by another model of its family');
+      .filter((record) => record.msg === 'model served by another model the account offers');
     expect(substitutions).toEqual([
       expect.objectContaining({ requested: 'claude-opus-5-5', used: 'claude-opus-4.7' }),
     ]);

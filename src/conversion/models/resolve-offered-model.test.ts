@@ -40,6 +40,17 @@ describe('resolveOfferedModel', () => {
     });
   });
 
+  it('serves a bare family name with the newest offered model of the family', () => {
+    expect(choose('opus', [...OFFERED, 'claude-opus-5'])).toEqual({
+      kiroModelId: 'claude-opus-5',
+      substituted: true,
+    });
+    expect(choose('claude-sonnet', OFFERED)).toEqual({
+      kiroModelId: 'claude-sonnet-4.6',
+      substituted: false,
+    });
+  });
+
   it('sends the model as resolved while the list is unknown', () => {
     expect(choose('claude-opus-5-5', undefined)).toEqual({
       kiroModelId: 'claude-opus-5.5',

@@ -15,17 +15,23 @@ export interface OfferedModelChoice {
 /**
  * Which Kiro model one account serves a request with, given the models it offers (its ListAvailableModels
  * list; undefined while unknown, when the model is sent as resolved). A `modelMapping` target is sent as is.
- * Otherwise the model itself when offered, else the newest offered model of the same family (opus → opus,
- * sonnet → sonnet, haiku → haiku), then the default model. Undefined: the account offers none of them.
+ * A bare family name (`opus`) is the newest offered model of the family. Otherwise the model itself when
+ * offered, else the newest offered model of the same family (opus → opus, sonnet → sonnet, haiku → haiku),
+ * then the default model. Undefined: the account offers none of them.
  */
 export function resolveOfferedModel(
-  model: Pick<ResolvedModel, 'kiroModelId' | 'family' | 'mapped'>,
+  model: Pick<ResolvedModel, 'requested' | 'kiroModelId' | 'family' | 'mapped'>,
   offered: readonly string[] | undefined,
   options: OfferedModelOptions,
 ): OfferedModelChoice | undefined {
   const exact = { kiroModelId: model.kiroModelId, substituted: false };
-  if (offered === undefined || model.mapped || offered.includes(model.kiroModelId)) return exact;
+  if (offered === undefined || model.mapped) return exact;
   const sameFamily = newestOfFamily(offered, model.family);
+  const bareFamily = parseModelName(model.requested).claude?.major === undefined;
+  if (bareFamily && sameFamily !== undefined) {
+    return { kiroModelId: sameFamily, substituted: sameFamily !== model.kiroModelId };
+  }
+  if (offered.includes(model.kiroModelId)) return exact;
   if (sameFamily !== undefined) return { kiroModelId: sameFamily, substituted: true };
   const fallback = options.defaultKiroModelId;
   if (fallback !== undefined && offered.includes(fallback))

@@ -36,6 +36,6 @@ export class ModelSubstitutions {
     if (this.seen.has(key)) return;
     if (this.seen.size >= MAX_PAIRS) this.seen.clear();
     this.seen.add(key);
-    this.logger.info({ requested, used }, 'model not offered; served by another model of its family');
+    this.logger.info({ requested, used }, 'model served by another model the account offers');
   }
 }
