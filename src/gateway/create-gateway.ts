@@ -11,7 +11,7 @@ import type { LoadedCredential } from '../credentials/credential.js';
 import { DEFAULT_HEALTH } from '../credentials/credential-health.js';
 import { CredentialPool } from '../credentials/credential-pool.js';
 import type { DispatchDependencies } from '../dispatch/execute-with-failover.js';
-import { ModelSubstitutions } from '../http/anthropic/offered-model-chooser.js';
+import { ModelSubstitutions } from '../http/anthropic/model-substitutions.js';
 import { createRequestListener } from '../http/create-request-listener.js';
 import type { Clock, IdGenerator } from '../shared/clock.js';
 import { ConfigError } from '../shared/errors.js';

@@ -4,7 +4,7 @@ import type { AccountService } from '../credentials/account-service.js';
 import type { CredentialPool } from '../credentials/credential-pool.js';
 import type { OfferedModels } from '../credentials/offered-models.js';
 import type { DispatchDependencies } from '../dispatch/execute-with-failover.js';
-import type { ModelSubstitutions } from '../http/anthropic/offered-model-chooser.js';
+import type { ModelSubstitutions } from '../http/anthropic/model-substitutions.js';
 import type { Clock, IdGenerator } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { RequestLogStore } from '../storage/request-log-store.js';
