@@ -62,6 +62,12 @@ export const configSchema = z.looseObject({
   // kirogate: request handling
   /** Anthropic model name → Kiro model id. Keys may use `*` wildcards. */
   modelMapping: z.record(z.string(), z.string()).default({}),
+  /** `on`: a model an account does not offer is served by the newest offered one of its family. */
+  modelFallback: z.enum(['on', 'off']).default('on'),
+  /** The last resort of the fallback (any name kirogate accepts, e.g. `sonnet`); unset: none. */
+  defaultModel: z.string().min(1).optional(),
+  /** Seconds before an account's ListAvailableModels list is fetched again; 0 = only when Kiro refuses a model. */
+  modelListRefreshSeconds: nonNegativeInt.default(6 * 60 * 60),
   /** Largest client request body accepted, in bytes (413 above it). */
   maxRequestBodyBytes: positiveInt.default(32 * 1024 * 1024),
   /** Largest upstream body sent; Kiro answers 400 above ~629 600 bytes (§3.9). */

@@ -64,6 +64,7 @@ export function applyFailure(
   switch (action.kind) {
     case 'client-error':
     case 'refresh-and-retry':
+    case 'model-not-offered':
       return false;
     case 'model-not-allowed':
       entry.deniedModels.add(modelId);

@@ -11,6 +11,8 @@ export type FailureAction =
   | { kind: 'disable'; reason: DisabledReason; detail: string }
   /** 429: rest the account and fail over. */
   | { kind: 'cool-down'; retryAfterSeconds: number | undefined; detail: string }
+  /** INVALID_MODEL_ID: the account does not offer the model (any more); `error` is the client's 404. */
+  | { kind: 'model-not-offered'; detail: string; error: GatewayError }
   /** The account cannot serve this model (e.g. Opus on a free plan): fail over, no penalty. */
   | { kind: 'model-not-allowed'; detail: string }
   /** Other 401/403: count a failure and fail over. */

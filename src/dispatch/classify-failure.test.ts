@@ -79,9 +79,10 @@ describe('classifyFailure (README failure policy)', () => {
     expect(notFound.kind === 'client-error' && notFound.error.status).toBe(502);
   });
 
-  it('INVALID_MODEL_ID becomes not_found_error', () => {
+  it('INVALID_MODEL_ID: the account does not offer the model; not_found_error when nothing else serves it', () => {
     const action = classifyFailure(http(400, { message: 'Invalid model.', reason: 'INVALID_MODEL_ID' }));
-    expect(action.kind === 'client-error' && action.error.type).toBe('not_found_error');
+    expect(action.kind).toBe('model-not-offered');
+    expect(action.kind === 'model-not-offered' && action.error.type).toBe('not_found_error');
   });
 
   it('an invalid bearer forces a refresh', () => {

@@ -35,7 +35,8 @@ function classifyHttp(error: UpstreamHttpError): FailureAction {
     }
     if (reason === 'INVALID_MODEL_ID') {
       return {
-        kind: 'client-error',
+        kind: 'model-not-offered',
+        detail,
         error: new NotFoundError(`model: Kiro does not offer this model (${message || reason})`),
       };
     }

@@ -4,10 +4,10 @@ import { CredentialEntry } from '../credentials/credential-entry.js';
 import { DEFAULT_HEALTH } from '../credentials/credential-health.js';
 import { CredentialPool } from '../credentials/credential-pool.js';
 import { ManualClock } from '../shared/clock.js';
-import { ApiError } from '../shared/errors.js';
+import { ApiError, NotFoundError } from '../shared/errors.js';
 import { createSilentLogger } from '../shared/logger.js';
 import { EmptyAnswerError, UpstreamHttpError } from '../upstream/upstream-error.js';
-import type { DispatchDependencies } from './execute-with-failover.js';
+import type { DispatchDependencies, OfferedModelLists } from './execute-with-failover.js';
 import { executeWithFailover } from './execute-with-failover.js';
 import { testSpec } from '../../test/helpers/credential-spec.js';
 
@@ -103,5 +103,87 @@ describe('executeWithFailover', () => {
     expect(result).toMatchObject({ result: 'ok', attempts: 2 });
     expect(result.entry.id).toBe(2);
     expect(pool.get(1)!.status.kind).toBe('cooling');
+  });
+
+  describe('offered models', () => {
+    /** Account id → its list; `refresh` re-reads it, as Kiro's answer would. */
+    function lists(current: Record<number, string[]>, upstream: Record<number, string[]>) {
+      const refreshed: number[] = [];
+      const offered: OfferedModelLists = {
+        get: (entry) => current[entry.id],
+        refresh: (entry) => {
+          refreshed.push(entry.id);
+          current[entry.id] = upstream[entry.id] ?? [];
+          return Promise.resolve(current[entry.id]);
+        },
+      };
+      return { offered, refreshed };
+    }
+    const invalidModel = () =>
+      Promise.reject(
+        new UpstreamHttpError(
+          'generateAssistantResponse',
+          400,
+          '{"message":"Invalid model.","reason":"INVALID_MODEL_ID"}',
+          undefined,
+        ),
+      );
+    const newestOrSame = (offered: readonly string[] | undefined) =>
+      offered === undefined || offered.includes('claude-sonnet-4.6') ? 'claude-sonnet-4.6' : offered[0];
+    /** Dispatches with `newestOrSame`, recording `account model` of every upstream call. */
+    async function dispatchRecording(
+      { deps, request }: ReturnType<typeof setup>,
+      answer: (kiroModelId: string) => Promise<string>,
+    ) {
+      const sent: string[] = [];
+      const dispatched = await executeWithFailover(
+        deps,
+        { ...request, chooseModel: newestOrSame },
+        (context, id) => {
+          sent.push(`${context.spec.id} ${id}`);
+          return answer(id);
+        },
+      );
+      return { dispatched, sent };
+    }
+
+    it('skips an account that offers nothing that fits, without counting an attempt on it', async () => {
+      const current = setup(2);
+      current.deps.offeredModels = lists({ 1: [], 2: ['claude-sonnet-4.6'] }, {}).offered;
+      const { dispatched, sent } = await dispatchRecording(current, () => Promise.resolve('ok'));
+      expect(dispatched).toMatchObject({ result: 'ok', kiroModelId: 'claude-sonnet-4.6' });
+      expect(sent).toEqual(['2 claude-sonnet-4.6']);
+      expect(current.pool.get(1)!.counters.requests).toBe(0);
+    });
+
+    it('INVALID_MODEL_ID: fetches the list again and retries the same account with what it now offers', async () => {
+      const current = setup(2);
+      const { offered, refreshed } = lists({ 1: ['claude-sonnet-4.6'] }, { 1: ['claude-sonnet-4.5'] });
+      current.deps.offeredModels = offered;
+      const { dispatched, sent } = await dispatchRecording(current, (id) =>
+        id === 'claude-sonnet-4.6' ? invalidModel() : Promise.resolve('ok'),
+      );
+      expect(sent).toEqual(['1 claude-sonnet-4.6', '1 claude-sonnet-4.5']);
+      expect(refreshed).toEqual([1]);
+      expect(dispatched.kiroModelId).toBe('claude-sonnet-4.5');
+      expect(current.pool.get(1)!.counters.failures).toBe(0);
+    });
+
+    it('404 when no account serves the model; at once without chooseModel (modelFallback off)', async () => {
+      const { deps, request } = setup(2);
+      deps.offeredModels = lists({ 1: ['claude-sonnet-4.6'], 2: ['claude-sonnet-4.6'] }, {}).offered;
+      const calls: number[] = [];
+      const call = (context: { spec: { id: number } }) => {
+        calls.push(context.spec.id);
+        return invalidModel();
+      };
+      await expect(
+        executeWithFailover(deps, { ...request, chooseModel: newestOrSame }, call),
+      ).rejects.toBeInstanceOf(NotFoundError);
+      expect(calls).toEqual([1, 2]);
+      calls.length = 0;
+      await expect(executeWithFailover(deps, request, call)).rejects.toBeInstanceOf(NotFoundError);
+      expect(calls).toEqual([1]);
+    });
   });
 });

@@ -5,7 +5,13 @@ import type { HealthSettings } from '../credentials/credential-health.js';
 import { applyFailure } from '../credentials/credential-health.js';
 import type { CredentialPool, ModelRequirement } from '../credentials/credential-pool.js';
 import type { Clock } from '../shared/clock.js';
-import { ApiError, OverloadedError, PermissionError, RateLimitError } from '../shared/errors.js';
+import {
+  ApiError,
+  NotFoundError,
+  OverloadedError,
+  PermissionError,
+  RateLimitError,
+} from '../shared/errors.js';
 import type { GatewayError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { KiroCallContext } from '../upstream/kiro-client.js';
@@ -28,25 +34,45 @@ export interface DispatchDependencies {
   ensureProfileArn?: (entry: CredentialEntry, context: KiroCallContext) => Promise<void>;
   /** Called when an account ran out of monthly quota (to learn its reset time). */
   onQuotaExhausted?: (entry: CredentialEntry) => void;
+  /** The models each account offers (ListAvailableModels); see DispatchRequest.chooseModel. */
+  offeredModels?: OfferedModelLists;
+}
+
+/** Per-account lists of offered Kiro model ids; undefined while unknown. */
+export interface OfferedModelLists {
+  get(
+    entry: CredentialEntry,
+    context: KiroCallContext,
+  ): readonly string[] | undefined | Promise<readonly string[] | undefined>;
+  /** Fetches the list again now (Kiro refused a model from it). */
+  refresh(entry: CredentialEntry, context: KiroCallContext): Promise<readonly string[] | undefined>;
 }
 
 export interface DispatchRequest {
   model: ModelRequirement;
   sessionId?: string | undefined;
   signal: AbortSignal;
+  /**
+   * The Kiro model an account serves this request with, given the models it offers (undefined while
+   * unknown); undefined when it offers none that fits. Without it (modelFallback off) `model` is sent to
+   * every account and INVALID_MODEL_ID answers the client at once.
+   */
+  chooseModel?: (offered: readonly string[] | undefined) => string | undefined;
 }
 
 export interface Dispatched<T> {
   entry: CredentialEntry;
   result: T;
   attempts: number;
+  /** The Kiro model the accepted attempt used. */
+  kiroModelId: string;
 }
 
 /**
- * One upstream call on a chosen account; resolves once the upstream accepted (HTTP 2xx) and, for
- * chat, its first content arrived: an empty answer throws and is retried like a 5xx.
+ * One upstream call on a chosen account with the model chosen for it; resolves once the upstream
+ * accepted (HTTP 2xx) and, for chat, its first content arrived: an empty answer throws and is retried like a 5xx.
  */
-export type UpstreamCall<T> = (context: KiroCallContext) => Promise<T>;
+export type UpstreamCall<T> = (context: KiroCallContext, kiroModelId: string) => Promise<T>;
 
 function finalError(last: FailureAction | undefined, fallback: GatewayError, attempts: number): GatewayError {
   if (last?.kind === 'transient') {
@@ -61,6 +87,7 @@ function finalError(last: FailureAction | undefined, fallback: GatewayError, att
       : new ApiError(`Kiro is not responding; retries exhausted (${last.detail})`);
   }
   if (last?.kind === 'cool-down') return new RateLimitError(`Kiro throttled every attempt (${last.detail})`);
+  if (last?.kind === 'model-not-offered') return last.error;
   // Kiro refused the account itself (e.g. a profile it may not use): retrying will not help.
   if (last?.kind === 'account-failure' || last?.kind === 'model-not-allowed') {
     return new PermissionError(`Kiro refused the request for every account tried: ${last.detail}`);
@@ -89,6 +116,9 @@ export async function executeWithFailover<T>(
   let lastAction: FailureAction | undefined;
   let transientRetries = 0;
   let attempts = 0;
+  /** `${account} ${model}` pairs Kiro answered INVALID_MODEL_ID for. */
+  const refusedModels = new Set<string>();
+  let notOffered = false;
 
   for (let attempt = 1; attempt <= deps.maxAttemptsPerRequest; attempt++) {
     request.signal.throwIfAborted();
@@ -107,9 +137,11 @@ export async function executeWithFailover<T>(
     entry.counters.lastUsedAt = clock.now();
 
     let accessToken: string | undefined;
+    let context: KiroCallContext | undefined;
+    let kiroModelId = request.model.kiroModelId;
     try {
       accessToken = await deps.tokens.getAccessToken(entry);
-      const context: KiroCallContext = {
+      context = {
         spec: entry.spec,
         accessToken,
         profileArn: entry.tokens.profileArn,
@@ -119,8 +151,17 @@ export async function executeWithFailover<T>(
         await deps.ensureProfileArn(entry, context);
         context.profileArn = entry.tokens.profileArn;
       }
-      const result = await call(context);
-      return { entry, result, attempts: attempt };
+      const chosen = await modelForAccount(deps, request, entry, context, refusedModels);
+      if (chosen === undefined) {
+        // Not an attempt: the account offers nothing that fits this request.
+        entry.counters.requests -= 1;
+        notOffered = true;
+        exhausted.add(entry.id);
+        continue;
+      }
+      kiroModelId = chosen;
+      const result = await call(context, kiroModelId);
+      return { entry, result, attempts: attempt, kiroModelId };
     } catch (error) {
       if (request.signal.aborted) throw error;
       const action = classifyFailure(error);
@@ -131,6 +172,15 @@ export async function executeWithFailover<T>(
         'upstream attempt failed',
       );
       if (action.kind === 'client-error') throw action.error;
+      if (action.kind === 'model-not-offered') {
+        if (!request.chooseModel || !context) throw action.error;
+        // The account's list changed since it was cached: learn it again and choose anew on this account.
+        refusedModels.add(`${entry.id} ${kiroModelId}`);
+        await deps.offeredModels?.refresh(entry, context);
+        exhausted.delete(entry.id);
+        pinned = entry;
+        continue;
+      }
       // `ksk_` API keys cannot be refreshed (gotcha 28): an invalid one counts against the account.
       const canRefresh = entry.spec.authMethod !== 'api_key' && !refreshed.has(entry.id);
       if (action.kind === 'refresh-and-retry' && canRefresh) {
@@ -153,7 +203,7 @@ export async function executeWithFailover<T>(
           ? { kind: 'account-failure', detail: 'bearer token still invalid after refresh' }
           : action;
       lastAction = effective;
-      if (applyFailure(entry, effective, clock.now(), deps.health, request.model.kiroModelId)) {
+      if (applyFailure(entry, effective, clock.now(), deps.health, kiroModelId)) {
         logger.warn({ credential, status: entry.status }, 'credential status changed');
       }
       pool.changed(entry);
@@ -169,7 +219,28 @@ export async function executeWithFailover<T>(
       await wait(backoffDelay(transientRetries++, deps.random ?? Math.random), request.signal);
     }
   }
+  if (notOffered && (lastAction === undefined || lastAction.kind === 'model-not-offered')) {
+    throw new NotFoundError(
+      `model: no available Kiro account offers ${request.model.kiroModelId} or a substitute for it (see README "Models")`,
+    );
+  }
   // Out of accounts rather than attempts: say why each is unavailable and when the next one frees up.
   if (lastAction?.kind !== 'transient' && !pool.hasCandidate(request)) throw pool.unavailableError(request);
   throw finalError(lastAction, pool.unavailableError(request), attempts);
+}
+
+/** The model this account serves the request with; undefined when it offers none that fits. */
+async function modelForAccount(
+  deps: DispatchDependencies,
+  request: DispatchRequest,
+  entry: CredentialEntry,
+  context: KiroCallContext,
+  refusedModels: ReadonlySet<string>,
+): Promise<string | undefined> {
+  if (!request.chooseModel) return request.model.kiroModelId;
+  const offered = await deps.offeredModels?.get(entry, context);
+  const chosen = request.chooseModel(offered);
+  if (chosen === undefined || refusedModels.has(`${entry.id} ${chosen}`) || entry.deniedModels.has(chosen))
+    return undefined;
+  return chosen;
 }

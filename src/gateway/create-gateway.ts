@@ -6,10 +6,12 @@ import type { Config } from '../config/config-schema.js';
 import { AccessTokenProvider } from '../credentials/access-token-provider.js';
 import type { TokenWriter } from '../credentials/access-token-provider.js';
 import { AccountService } from '../credentials/account-service.js';
+import { OfferedModels } from '../credentials/offered-models.js';
 import type { LoadedCredential } from '../upstream/credential.js';
 import { DEFAULT_HEALTH } from '../credentials/credential-health.js';
 import { CredentialPool } from '../credentials/credential-pool.js';
 import type { DispatchDependencies } from '../dispatch/execute-with-failover.js';
+import { ModelSubstitutions } from '../http/anthropic/model-substitutions.js';
 import { createRequestListener } from '../http/create-request-listener.js';
 import type { Clock, IdGenerator } from '../shared/clock.js';
 import { ConfigError } from '../shared/errors.js';
@@ -141,6 +143,13 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
     logger,
     writeTokens: (entry) => writeTokens(entry.spec, entry.tokens),
   });
+  const offeredModels = new OfferedModels({
+    client,
+    tokens,
+    clock,
+    logger,
+    refreshMs: () => config.modelListRefreshSeconds * 1000,
+  });
   const dispatch: DispatchDependencies = {
     pool,
     tokens,
@@ -152,6 +161,7 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
     ...(options.random ? { random: options.random } : {}),
     ensureProfileArn: (entry, context) => accounts.ensureProfileArn(entry, context),
     onQuotaExhausted: (entry) => accounts.refreshUsageInBackground(entry),
+    offeredModels,
   };
   const services: GatewayServices = {
     config: () => config,
@@ -162,6 +172,8 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
     pool,
     tokens,
     accounts,
+    offeredModels,
+    substitutions: new ModelSubstitutions(logger),
     dispatch,
     requestLog,
   };
@@ -171,6 +183,7 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
   );
   accounts.startPolling(config.usageRefreshIntervalSeconds * 1000);
   setImmediate(() => warmTokenizer());
+  if (config.modelFallback === 'on') setImmediate(() => void offeredModels.warm(pool.list()));
 
   return {
     services,

@@ -133,8 +133,8 @@ export function handleChat(
   const body = check.request;
 
   const current = body.conversationState.currentMessage.userInputMessage;
-  const model =
-    current.modelId === undefined ? context.models.defaultModel() : context.models.find(current.modelId);
+  const offered = context.models.forAccount(account.models);
+  const model = current.modelId === undefined ? offered.defaultModel() : offered.find(current.modelId);
   if (!model) return answerWith(invalidModel(), account.id, 'invalid-model');
   if (account.tier === 'FREE' && isOpusModel(model.modelId)) {
     return answerWith(featureNotSupported(namespace), account.id, 'feature-not-supported');

@@ -96,6 +96,18 @@ const bonusSchema = z.strictObject({
   redeemedAt: z.number().optional(),
 });
 
+const modelChoiceSchema = z.union([
+  z.string().min(1),
+  z.strictObject({
+    modelId: z.string().min(1),
+    modelName: z.string(),
+    description: z.string().optional(),
+    rateMultiplier: z.number().min(0),
+    maxInputTokens: z.number().int().positive(),
+    maxOutputTokens: z.number().int().positive().optional(),
+  }),
+]);
+
 const accountFields = {
   tier: tierSchema.optional(),
   email: z.string().optional(),
@@ -111,6 +123,7 @@ const accountFields = {
   quotaExhausted: z.boolean().optional(),
   clientExpired: z.boolean().optional(),
   refreshFault: httpErrorSchema.nullable().optional(),
+  models: z.array(modelChoiceSchema).nullable().optional(),
 };
 
 export const addAccountSchema = z.strictObject({

@@ -192,6 +192,45 @@ describe('KiroSimulator usage, models, profiles and MCP', () => {
       expect((await chat(simulator, account, simpleRequest('hi', 'claude-sonnet-4.5'))).status).toBe(400);
       expect((await chat(simulator, account, simpleRequest('x '.repeat(1200), 'tiny'))).status).toBe(400);
     });
+    it('offers each account its own list, changeable over the control route', async () => {
+      const own = {
+        modelId: 'claude-opus-5.5',
+        modelName: 'Claude Opus 5.5',
+        rateMultiplier: 2.2,
+        maxInputTokens: 1_000_000,
+      };
+      const narrow = simulator.addAccount({ authMethod: 'social', models: ['claude-opus-4.7', own] });
+      const full = simulator.addAccount({ authMethod: 'social' });
+      const list = async (account: SimAccount) =>
+        (await (
+          await fetch(`${simulator.url}/ListAvailableModels?origin=AI_EDITOR`, {
+            headers: authHeaders(account),
+          })
+        ).json()) as { models: Json[]; defaultModel: Json };
+      const narrowList = await list(narrow);
+      expect(narrowList.models.map((model) => model.modelId)).toEqual(['claude-opus-4.7', 'claude-opus-5.5']);
+      expect(narrowList.defaultModel.modelId).toBe('claude-opus-4.7');
+      expect((await list(full)).models).toHaveLength(11);
+
+      expect((await chat(simulator, narrow, simpleRequest('hi', 'claude-opus-5.5'))).status).toBe(200);
+      const refused = await chat(simulator, narrow, simpleRequest('hi', 'claude-sonnet-4.5'));
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toEqual({
+        message: 'Invalid model. Please select a different model to continue.',
+        reason: 'INVALID_MODEL_ID',
+      });
+      expect((await chat(simulator, full, simpleRequest('hi', 'claude-opus-5.5'))).status).toBe(400);
+
+      const patch = await fetch(`${simulator.url}/__sim/accounts/${narrow.id}`, {
+        method: 'PATCH',
+        body: JSON.stringify({ models: ['claude-sonnet-4.5'] }),
+      });
+      expect(patch.status).toBe(200);
+      expect((await list(narrow)).models.map((model) => model.modelId)).toEqual(['claude-sonnet-4.5']);
+      expect((await chat(simulator, narrow, simpleRequest('hi', 'claude-opus-5.5'))).status).toBe(400);
+      simulator.updateAccount(narrow.id, { models: null });
+      expect((await list(narrow)).models).toHaveLength(11);
+    });
   });
 
   describe('profiles', () => {

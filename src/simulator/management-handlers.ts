@@ -76,7 +76,7 @@ export function handleListModels(context: SimulatorContext, request: SimRequest)
   if (!auth.ok) return auth.outcome;
   return {
     status: 200,
-    answer: { status: 200, body: context.models.listResponse() },
+    answer: { status: 200, body: context.models.forAccount(auth.account.models).listResponse() },
     accountId: auth.account.id,
   };
 }

@@ -72,6 +72,9 @@ function describeModel(model: SimModelSpec): Record<string, unknown> {
   };
 }
 
+/** An account's offered model: a catalog id, or a model of its own. */
+export type SimModelChoice = string | SimModelSpec;
+
 export class ModelCatalog {
   private readonly byId: Map<string, SimModelSpec>;
 
@@ -87,6 +90,26 @@ export class ModelCatalog {
   /** `auto` when listed, otherwise the first model: what the upstream uses when modelId is omitted. */
   defaultModel(): SimModelSpec {
     return this.byId.get('auto') ?? this.models[0] ?? DEFAULT_SIM_MODELS[0]!;
+  }
+
+  /**
+   * The models one account is offered: its own list when it has one, else the whole catalog. An id
+   * the catalog does not know becomes a plain 200 000-token model.
+   */
+  forAccount(offered: readonly SimModelChoice[] | undefined): ModelCatalog {
+    if (offered === undefined) return this;
+    return new ModelCatalog(
+      offered.map((choice) =>
+        typeof choice === 'string'
+          ? (this.find(choice) ?? {
+              modelId: choice,
+              modelName: choice,
+              rateMultiplier: 1,
+              maxInputTokens: STANDARD,
+            })
+          : choice,
+      ),
+    );
   }
 
   listResponse(): Record<string, unknown> {

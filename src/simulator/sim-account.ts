@@ -1,5 +1,6 @@
 // Simulated Kiro accounts: what tests create, patch and read back.
 
+import type { SimModelChoice } from './model-catalog.js';
 import type { SimHttpError } from './upstream-errors.js';
 
 export type SimAuthMethod = 'social' | 'idc' | 'api_key';
@@ -70,6 +71,11 @@ export interface AddAccountOptions {
   clientExpired?: boolean;
   /** Every refresh of this account answers this error (e.g. a 500 from the auth host). */
   refreshFault?: SimHttpError | null;
+  /**
+   * The models this account is offered (ListAvailableModels; other ids get INVALID_MODEL_ID): catalog
+   * ids or own specs. Default (or null in a patch): every model of the simulator's catalog.
+   */
+  models?: SimModelChoice[] | null;
 }
 
 /** What a patch may change (the creation options minus identity and credentials), plus two one-shot actions. */
@@ -126,6 +132,8 @@ export interface SimAccount {
   quotaExhausted: boolean;
   clientExpired: boolean;
   refreshFault: SimHttpError | undefined;
+  /** Undefined: the whole catalog. */
+  models: SimModelChoice[] | undefined;
   refreshCount: number;
   chatCount: number;
 }

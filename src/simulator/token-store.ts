@@ -88,6 +88,7 @@ export class TokenStore {
       quotaExhausted: options.quotaExhausted ?? false,
       clientExpired: options.clientExpired ?? false,
       refreshFault: options.refreshFault ?? undefined,
+      models: options.models ? structuredClone(options.models) : undefined,
       refreshCount: 0,
       chatCount: 0,
       tokenGeneration: 0,
@@ -127,6 +128,7 @@ export class TokenStore {
       freeTrial,
       profileArn,
       refreshFault,
+      models,
       ...fields
     } = patch;
     Object.assign(record, stripUndefined(fields));
@@ -134,6 +136,7 @@ export class TokenStore {
     if (freeTrial !== undefined) record.freeTrial = freeTrial ?? undefined;
     if (profileArn !== undefined) record.profileArn = profileArn ?? undefined;
     if (refreshFault !== undefined) record.refreshFault = refreshFault ?? undefined;
+    if (models !== undefined) record.models = models ? structuredClone(models) : undefined;
     if (patch.bonuses) record.bonuses = patch.bonuses.map((bonus) => ({ ...bonus }));
     if (invalidateAccessTokens) record.tokenGeneration++;
     if (expireAccessTokens) {

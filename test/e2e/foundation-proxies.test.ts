@@ -11,7 +11,14 @@ import { startStack } from '../helpers/start-stack.js';
 const HTTP_AUTH: ProxyCredentials = { username: 'http-user', password: 'p@ss:word' };
 const SOCKS_AUTH: ProxyCredentials = { username: 'socks-user', password: 's3cret' };
 /** Refresh, chat and usage, in the order one account makes them. */
-const ALL_CALLS = ['POST /refreshToken', 'POST /generateAssistantResponse', 'GET /getUsageLimits'];
+// The account's model list is learned before its first chat (README "Models"). Sorted: the log groups
+// requests by tunnel, and which keep-alive connection each call reuses is not fixed.
+const ALL_CALLS = [
+  'GET /ListAvailableModels',
+  'GET /getUsageLimits',
+  'POST /generateAssistantResponse',
+  'POST /refreshToken',
+];
 
 let httpProxy: TestProxy;
 let socksProxy: TestProxy;
@@ -48,8 +55,8 @@ async function exercise(stackOptions: Parameters<typeof startStack>[0]) {
     await stack.close();
   }
   return {
-    http: httpProxy.requestLines().slice(before.http),
-    socks: socksProxy.requestLines().slice(before.socks),
+    http: httpProxy.requestLines().slice(before.http).sort(),
+    socks: socksProxy.requestLines().slice(before.socks).sort(),
     httpConnections: httpProxy.connections - connections.http,
     socksConnections: socksProxy.connections - connections.socks,
   };

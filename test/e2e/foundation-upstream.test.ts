@@ -220,9 +220,10 @@ describe('the runtime endpoint (§1.2)', () => {
       expect(paths).toEqual([
         'POST /token',
         'POST /management/listAvailableProfiles',
+        `GET /management/ListAvailableModels?origin=AI_EDITOR&profileArn=${encodeURIComponent(arn!)}`,
         'POST /runtime/generateAssistantResponse',
       ]);
-      const chat = stack.sim.stats.requests[2]!;
+      const chat = stack.sim.stats.requests[3]!;
       expect(chat.status).toBe(200);
       expect((chat.body as { profileArn?: string }).profileArn).toBe(arn);
       const after = JSON.parse(await readFile(stack.credentialsPath, 'utf8')) as Record<string, unknown>[];

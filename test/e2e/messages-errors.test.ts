@@ -107,20 +107,6 @@ describe('hard case 6: upstream error taxonomy', () => {
       await expect(stream.finalMessage()).rejects.toBeInstanceOf(Anthropic.BadRequestError);
     });
 
-    it('INVALID_MODEL_ID → 404 not_found_error (SDK NotFoundError)', async () => {
-      // claude-opus-5-5 resolves to claude-opus-5.5, which this simulator does not serve.
-      const error = await stack.anthropic.messages
-        .create(request('newer model', 'claude-opus-5-5'))
-        .catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(Anthropic.NotFoundError);
-      expect((error as { error: unknown }).error).toMatchObject({
-        error: {
-          type: 'not_found_error',
-          message: expect.stringContaining('Kiro does not offer this model'),
-        },
-      });
-    });
-
     it.each([
       [
         '413 from the upstream',

@@ -42,8 +42,9 @@ describe('hard case 10: model names and thinking', () => {
     ['claude-sonnet-4-5-20250929', 'claude-sonnet-4.5'],
     ['claude-opus-4-5-20251101', 'claude-opus-4.5'],
     ['claude-haiku-4-5-20251001', 'claude-haiku-4.5'],
-    ['sonnet', 'claude-sonnet-4.6'],
-    ['opus', 'claude-opus-4.7'],
+    // A bare family name is the newest model of the family the account offers (README "Models").
+    ['sonnet', 'claude-sonnet-5'],
+    ['opus', 'claude-opus-5.5'],
     ['claude-opus-4-6[1m]', 'claude-opus-4.6'],
     ['claude-opus-5-5', 'claude-opus-5.5'],
     ['my-team-fast', 'claude-haiku-4.5'],

@@ -43,7 +43,8 @@ const untouched = { requests: 0, failures: 0, successes: 0 };
 
 describe('failure policy: account effect and request effect', () => {
   it('a client-caused 400 answers the client and never penalises the account (no failover)', async () => {
-    const current = await start();
+    // With modelFallback on, INVALID_MODEL_ID fails over instead (messages-model-fallback.test.ts).
+    const current = await start({ config: { modelFallback: 'off' } });
     for (const preset of ['improperly-formed', 'context-too-long', 'invalid-model'] as const) {
       current.sim.enqueueScript({ httpError: preset }, { accountId: simId(1) });
     }

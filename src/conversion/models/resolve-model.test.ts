@@ -65,6 +65,7 @@ describe('resolveModel', () => {
       contextWindow: 1_000_000,
       thinkingSuffix: true,
       oneMillionContext: true,
+      mapped: false,
     });
     expect(resolveModel('claude-sonnet-4-5', {})?.contextWindow).toBe(200_000);
     expect(resolveModel('claude-sonnet-4-6', {})?.contextWindow).toBe(1_000_000);
@@ -86,7 +87,11 @@ describe('resolveModel', () => {
     expect(kiroId('claude-3-opus-20240229', mapping)).toBe('claude-sonnet-4.5');
     expect(kiroId('CLAUDE-SONNET-4-5', mapping)).toBe('claude-opus-4.5');
     expect(kiroId('claude-sonnet-4-5-thinking', mapping)).toBe('claude-opus-4.5');
-    expect(resolveModel('my-model', mapping)).toMatchObject({ kiroModelId: 'deepseek-3.2', family: 'other' });
+    expect(resolveModel('my-model', mapping)).toMatchObject({
+      kiroModelId: 'deepseek-3.2',
+      family: 'other',
+      mapped: true,
+    });
     expect(kiroId('fast', mapping)).toBe('claude-haiku-4.5');
     expect(kiroId('claude-sonnet-4-5', { 'claude-sonnet-4-5': '  ' })).toBe('claude-sonnet-4.5');
   });

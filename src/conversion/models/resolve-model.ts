@@ -14,6 +14,8 @@ export interface ResolvedModel {
   thinkingSuffix: boolean;
   /** The name ended in `[1m]`. */
   oneMillionContext: boolean;
+  /** `modelMapping` chose the model: it is sent as is, never substituted. */
+  mapped: boolean;
 }
 
 /**
@@ -34,6 +36,7 @@ export function resolveModel(name: string, modelMapping: Record<string, string>)
     contextWindow,
     thinkingSuffix: parsed.thinkingSuffix,
     oneMillionContext: parsed.oneMillionContext,
+    mapped: mapped !== undefined,
   };
 }
 

@@ -15,8 +15,10 @@ import { SseStream } from '../sse-stream.js';
 import type { RequestOutcome } from './request-outcome.js';
 
 export interface KiroResponseInput {
-  /** The model name the client asked for. */
+  /** The model name the client asked for (the body's `model`). */
   model: string;
+  /** The Kiro model that serves it (the `x-kirogate-model` header); `useModel` changes it per attempt. */
+  kiroModel: string;
   stream: boolean;
   /** Of the upstream model, for contextUsageEvent percentages. */
   contextWindow: number;
@@ -80,12 +82,24 @@ export class KiroResponseWriter {
   private sse: SseStream | undefined;
   private firstByteAt: number | undefined;
   private readonly held: AnthropicStreamEvent[] = [];
+  private kiroModel: string;
+  private contextWindow: number;
 
   constructor(
     private readonly services: GatewayServices,
     private readonly context: RouteContext,
     private readonly input: KiroResponseInput,
-  ) {}
+  ) {
+    this.kiroModel = input.kiroModel;
+    this.contextWindow = input.contextWindow;
+  }
+
+  /** The attempt Kiro accepted serves another model than the converted one (model fallback). */
+  useModel(kiroModel: string, contextWindow: number): void {
+    if (this.sse !== undefined || this.translatorValue !== undefined) return;
+    this.kiroModel = kiroModel;
+    this.contextWindow = contextWindow;
+  }
 
   /** Whether the client already has the stream's headers (and message_start, unless buffered). */
   get isOpen(): boolean {
@@ -97,6 +111,7 @@ export class KiroResponseWriter {
     if (!this.input.stream || this.sse !== undefined) return;
     this.sse = new SseStream(this.context.response, this.services.config().pingIntervalSeconds * 1000, {
       'request-id': this.context.requestId,
+      'x-kirogate-model': this.kiroModel,
     });
     this.firstByteAt = this.services.clock.now();
     await this.emit(this.translator(inputTokens).start());
@@ -159,7 +174,10 @@ export class KiroResponseWriter {
       events.push(...translator.fail(streamFailureOf(error)));
     }
     const message = aggregateMessage(events);
-    sendJson(this.context.response, 200, message, { 'request-id': this.context.requestId });
+    sendJson(this.context.response, 200, message, {
+      'request-id': this.context.requestId,
+      'x-kirogate-model': this.kiroModel,
+    });
     return { status: 200, firstByteAt: this.services.clock.now(), usage: this.usage() };
   }
 
@@ -168,7 +186,7 @@ export class KiroResponseWriter {
       messageId: this.input.messageId,
       model: this.input.model,
       inputTokens,
-      contextWindow: this.input.contextWindow,
+      contextWindow: this.contextWindow,
       thinking: this.input.thinking && (this.input.stream || this.services.config().extractThinking),
       toolNameMap: this.input.toolNameMap,
       countTokens: countTextTokens,

@@ -2,6 +2,8 @@ import { convertAnthropicRequestToKiro } from '../../conversion/anthropic-to-kir
 import type { ConversionResult } from '../../conversion/anthropic-to-kiro/convert-anthropic-request-to-kiro.js';
 import { extractSessionId } from '../../conversion/anthropic-to-kiro/conversation-id.js';
 import { describeKiroRequestShape } from '../../conversion/anthropic-to-kiro/describe-kiro-request-shape.js';
+import { countUserMessages, setKiroModelId } from '../../conversion/anthropic-to-kiro/set-kiro-model-id.js';
+import { describeKiroModel } from '../../conversion/models/describe-kiro-model.js';
 import { isWebSearchRequest } from '../../conversion/web-search/is-web-search-request.js';
 import { ImproperlyFormedError } from '../../dispatch/classify-failure.js';
 import { executeWithFailover } from '../../dispatch/execute-with-failover.js';
@@ -25,6 +27,7 @@ import { KiroResponseWriter } from './kiro-response-writer.js';
 import { handleWebSearch } from './web-search-route.js';
 import { conversionContext } from './conversion-context.js';
 import { newMessageId } from './new-message-id.js';
+import { offeredModelChooser } from './offered-model-chooser.js';
 
 export interface MessagesVariant {
   /** `/cc/v1`: buffer the stream until upstream ends so message_start.input_tokens is exact. */
@@ -65,18 +68,26 @@ export function messagesHandler(services: GatewayServices, variant: MessagesVari
 }
 
 /**
+/**
  * In its own scope, so the closure pins only the Kiro body (until dispatch), not the caller's
- * locals. Resolves at the first content: an empty answer throws, so the failover loop retries it.
+ * locals. The body names `modelId`; an attempt on an account that serves another model gets a
+ * rewritten copy. Resolves at the first content: an empty answer throws, so the failover loop retries it.
  */
 function upstreamCall(
   services: GatewayServices,
-  body: string,
+  conversion: ConversionResult,
   logger: Logger,
-  onAccepted: () => Promise<void>,
+  onAccepted: (kiroModelId: string) => Promise<void>,
 ) {
-  return async (call: KiroCallContext) => {
-    const response = await services.client.generateAssistantResponse(call, body);
-    await onAccepted();
+  const { body } = conversion;
+  const converted = conversion.model.kiroModelId;
+  const userMessages = countUserMessages(conversion.request);
+  return async (call: KiroCallContext, kiroModelId: string) => {
+    const response = await services.client.generateAssistantResponse(
+      call,
+      setKiroModelId(body, converted, kiroModelId, userMessages),
+    );
+    await onAccepted(kiroModelId);
     return readUntilContent(response, logger);
   };
 }
@@ -105,6 +116,7 @@ async function dispatchAndRespond(
   // stream that may last minutes (at 500 streams they were most of the gateway's live heap).
   const writer = new KiroResponseWriter(services, context, {
     model: request.model,
+    kiroModel: conversion.model.kiroModelId,
     stream: request.stream === true,
     contextWindow: conversion.model.contextWindow,
     thinking: conversion.thinking.mode !== 'off',
@@ -113,13 +125,24 @@ async function dispatchAndRespond(
     messageId: newMessageId(),
     signal: abort.signal,
   });
+  const onAccepted = async (kiroModel: string) => {
+    if (kiroModel !== conversion.model.kiroModelId)
+      writer.useModel(kiroModel, describeKiroModel(kiroModel).contextWindow);
+    await writer.open(await inputTokens());
+  };
   let estimate: Promise<number> | undefined;
   const inputTokens = () => (estimate ??= estimateInputTokens(conversion.request));
   // A stream opens when Kiro accepts, as before reading ahead for content: pings keep it alive.
+  const chooseModel = offeredModelChooser(services, conversion.model);
   const dispatching = executeWithFailover(
     services.dispatch,
-    { model: conversion.model, sessionId: extractSessionId(request), signal: abort.signal },
-    upstreamCall(services, conversion.body, context.logger, async () => writer.open(await inputTokens())),
+    {
+      model: conversion.model,
+      sessionId: extractSessionId(request),
+      signal: abort.signal,
+      ...(chooseModel ? { chooseModel } : {}),
+    },
+    upstreamCall(services, conversion, context.logger, onAccepted),
   );
   // Keep the rejection handled while the estimate runs; it is awaited just below.
   dispatching.catch(() => undefined);
@@ -143,7 +166,9 @@ async function dispatchAndRespond(
     if (abort.signal.aborted) return;
     throw error;
   }
-  return respond(services, context, dispatched, writer, tokens, outcomeBase, onClose);
+  const kiroModel = dispatched.kiroModelId;
+  if (kiroModel !== conversion.model.kiroModelId) services.substitutions.note(request.model, kiroModel);
+  return respond(services, context, dispatched, writer, tokens, { ...outcomeBase, kiroModel }, onClose);
 }
 
 async function respond(

@@ -1,3 +1,5 @@
+import { describeKiroModel } from '../../conversion/models/describe-kiro-model.js';
+import { listOfferedModels } from '../../conversion/models/list-offered-models.js';
 import type { ModelCatalogEntry } from '../../conversion/models/model-catalog.js';
 import { listModels } from '../../conversion/models/model-catalog.js';
 import { resolveModel } from '../../conversion/models/resolve-model.js';
@@ -11,18 +13,38 @@ function toAnthropicModel(model: Pick<ModelCatalogEntry, 'id' | 'displayName' | 
   return { type: 'model', id: model.id, display_name: model.displayName, created_at: model.createdAt };
 }
 
-/** GET /v1/models, in Anthropic's list format (`data`, `has_more`, `first_id`, `last_id`). */
+/**
+ * The Kiro models the accounts offer (ListAvailableModels, fetched for accounts not asked yet, refreshing
+ * their tokens if need be), without those no account may use (free plans and Opus).
+ */
+async function offeredModelIds(services: GatewayServices): Promise<Set<string>> {
+  const entries = services.pool.list();
+  await services.offeredModels.warm(entries, true);
+  const ids = new Set<string>();
+  for (const entry of entries) {
+    for (const id of services.offeredModels.known(entry) ?? []) {
+      if (services.pool.allowsModel(entry, { kiroModelId: id, family: describeKiroModel(id).family }))
+        ids.add(id);
+    }
+  }
+  return ids;
+}
+
+/**
+ * GET /v1/models, in Anthropic's list format (`data`, `has_more`, `first_id`, `last_id`): what the accounts
+ * offer, or the built-in catalog while no account's list is known.
+ */
 export function listModelsHandler(services: GatewayServices): RouteHandler {
-  return (context) => {
+  return async (context) => {
     requireApiKey(context.request.headers, services.config().apiKey ?? '');
-    const data = listModels().map(toAnthropicModel);
+    const offered = await offeredModelIds(services);
+    const data = (offered.size > 0 ? listOfferedModels(offered) : listModels()).map(toAnthropicModel);
     sendJson(context.response, 200, {
       data,
       has_more: false,
       first_id: data[0]?.id ?? null,
       last_id: data.at(-1)?.id ?? null,
     });
-    return Promise.resolve();
   };
 }
 
