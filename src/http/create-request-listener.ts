@@ -13,7 +13,11 @@ export interface RequestListenerOptions {
 
 class MethodNotAllowedError extends GatewayError {
   constructor(method: string, allowed: string[]) {
-    super('invalid_request_error', 405, `method ${quoteInput(method)} is not allowed here; use ${allowed.join(' or ')}`);
+    super(
+      'invalid_request_error',
+      405,
+      `method ${quoteInput(method)} is not allowed here; use ${allowed.join(' or ')}`,
+    );
   }
 }
 
@@ -37,7 +41,9 @@ export function createRequestListener({ router, logger }: RequestListenerOptions
     const match = router.match(request.method ?? 'GET', url.pathname);
     const run = async () => {
       if (match.kind === 'not-found')
-        throw new NotFoundError(`no route for ${quoteInput(request.method ?? '')} ${quoteInput(url.pathname)}`);
+        throw new NotFoundError(
+          `no route for ${quoteInput(request.method ?? '')} ${quoteInput(url.pathname)}`,
+        );
       if (match.kind === 'method-not-allowed')
         throw new MethodNotAllowedError(request.method ?? '', match.allowed);
       await match.handler({ request, response, url, params: match.params, requestId, logger: child });

@@ -24,7 +24,10 @@ function pathOf(node: Node): PropertyKey[] {
  * The path (keys and indexes) to the first array or object nested deeper than `maxDepth` levels, or
  * undefined. Iterative, so it is safe on anything JSON.parse returns, however deep.
  */
-export function findTooDeepPath(value: unknown, maxDepth: number = MAX_JSON_DEPTH): PropertyKey[] | undefined {
+export function findTooDeepPath(
+  value: unknown,
+  maxDepth: number = MAX_JSON_DEPTH,
+): PropertyKey[] | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const stack: Node[] = [{ value, depth: 1, key: undefined, parent: undefined }];
   for (let node = stack.pop(); node !== undefined; node = stack.pop()) {

@@ -21,7 +21,8 @@ export function hasNullStructure(value: unknown): boolean {
   while (pending.length > 0) {
     const node = pending.pop();
     if (isObject(node) && (node.required === null || node.properties === null)) return true;
-    if (typeof node === 'object' && node !== null) for (const inner of Object.values(node)) pending.push(inner);
+    if (typeof node === 'object' && node !== null)
+      for (const inner of Object.values(node)) pending.push(inner);
   }
   return false;
 }

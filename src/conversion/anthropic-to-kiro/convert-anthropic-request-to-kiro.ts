@@ -32,7 +32,8 @@ export function convertAnthropicRequestToKiro(
 ): ConversionResult {
   const warnings: string[] = [];
   const model = resolveModel(request.model, context.modelMapping);
-  if (model === undefined) throw new NotFoundError(`model: ${quoteInput(request.model)} is not available through Kiro`);
+  if (model === undefined)
+    throw new NotFoundError(`model: ${quoteInput(request.model)} is not available through Kiro`);
   if (request.messages.length === 0)
     throw new InvalidRequestError('messages: at least one message is required');
 

@@ -83,7 +83,11 @@ function convertAssistantBlocks(
         else if (ids.has(id)) warnings.push(`${blockPath}: duplicate tool_use id ${quoteInput(id)} ignored`);
         else {
           ids.add(id);
-          turn.toolUses.push({ toolUseId: id, name: names.toKiro(name), input: toolInput(record.input, `${blockPath}.input`) });
+          turn.toolUses.push({
+            toolUseId: id,
+            name: names.toKiro(name),
+            input: toolInput(record.input, `${blockPath}.input`),
+          });
         }
         break;
       }

@@ -48,7 +48,9 @@ export function convertTools(
     }
     const kiroName = names.toKiro(tool.name);
     if (seen.has(kiroName.toLowerCase())) {
-      warnings.push(`tools.${index}: duplicate tool name "${quoteInput(tool.name)}"; only the first definition is sent`);
+      warnings.push(
+        `tools.${index}: duplicate tool name "${quoteInput(tool.name)}"; only the first definition is sent`,
+      );
       return;
     }
     seen.add(kiroName.toLowerCase());

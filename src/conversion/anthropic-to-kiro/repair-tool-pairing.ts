@@ -35,7 +35,9 @@ export function repairToolPairing(
         usedIds.add(toolUse.toolUseId);
         if (!reused && answered.has(toolUse.toolUseId)) return true;
         const why = reused ? 'reuses an earlier id' : 'has no tool_result in the next user turn';
-        warnings.push(`tool_use ${quoteInput(toolUse.toolUseId)} (${quoteInput(toolUse.name)}) ${why}; removed`);
+        warnings.push(
+          `tool_use ${quoteInput(toolUse.toolUseId)} (${quoteInput(toolUse.name)}) ${why}; removed`,
+        );
         return false;
       });
       return;

@@ -39,7 +39,9 @@ function adaptive(effort: unknown, warnings: string[]): ThinkingSettings {
   if (effort === undefined || effort === null) return { mode: 'adaptive', effort: DEFAULT_THINKING_EFFORT };
   const normalized = typeof effort === 'string' ? effort.trim().toLowerCase() : '';
   if (EFFORTS.has(normalized)) return { mode: 'adaptive', effort: normalized };
-  warnings.push(`output_config.effort: unknown effort ${quoteInput(JSON.stringify(effort) ?? String(effort))}, using "high"`);
+  warnings.push(
+    `output_config.effort: unknown effort ${quoteInput(JSON.stringify(effort) ?? typeof effort)}, using "high"`,
+  );
   return { mode: 'adaptive', effort: DEFAULT_THINKING_EFFORT };
 }
 

@@ -190,7 +190,9 @@ export function describeZodError(error: z.ZodError): string {
     .slice(0, 3)
     .map((issue) => {
       const { path, message } = flattenIssue(issue, []);
-      return path.length > 0 ? `${path.map((key) => quoteInput(String(key), 40)).join('.')}: ${message}` : message;
+      return path.length > 0
+        ? `${path.map((key) => quoteInput(String(key), 40)).join('.')}: ${message}`
+        : message;
     })
     .join('; ');
 }
