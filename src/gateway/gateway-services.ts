@@ -6,6 +6,7 @@ import type { DispatchDependencies } from '../dispatch/execute-with-failover.js'
 import type { Clock, IdGenerator } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { RequestLogStore } from '../storage/request-log-store.js';
+import type { TokenCounter } from '../tokens/token-counter.js';
 import type { KiroClient } from '../upstream/kiro-client.js';
 
 /** Everything request handlers use, wired once by createGateway. */
@@ -21,4 +22,6 @@ export interface GatewayServices {
   accounts: AccountService;
   dispatch: DispatchDependencies;
   requestLog: RequestLogStore | undefined;
+  /** The Claude tokenizer, on its worker thread. */
+  tokenCounter: TokenCounter;
 }

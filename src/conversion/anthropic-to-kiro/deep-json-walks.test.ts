@@ -1,6 +1,7 @@
 // Every walk over client JSON must cope with the deepest request parseMessagesRequest lets through
 // (MAX_JSON_DEPTH levels): schema normalisation, the size guard's JSON.stringify, the shape log,
 // token counting, the Kiro-request validator and the simulator's schema check.
+import { countTextTokens } from '../../tokens/claude-tokenizer.js';
 import { describe, expect, it } from 'vitest';
 import { parseMessagesRequest } from '../../protocols/anthropic/messages-request.js';
 import { sequentialIds } from '../../shared/clock.js';
@@ -53,7 +54,7 @@ describe('walks over client JSON at the depth limit', () => {
     const result = convertAnthropicRequestToKiro(request, context());
     expect(validateKiroRequest(result.request, { maxBodyBytes: 600_000 })).toEqual([]);
     expect(describeKiroRequestShape(result.request).tools).toBe(1);
-    expect(countKiroRequestTokens(result.request)).toBeGreaterThan(MAX_JSON_DEPTH);
+    expect(countKiroRequestTokens(result.request, countTextTokens)).toBeGreaterThan(MAX_JSON_DEPTH);
     const schema =
       result.request.conversationState.currentMessage.userInputMessage.userInputMessageContext?.tools?.[0]
         ?.toolSpecification.inputSchema.json;

@@ -11,7 +11,6 @@ import type { GatewayServices } from '../../gateway/gateway-services.js';
 import type { AnthropicMessagesRequest } from '../../protocols/anthropic/messages-request.js';
 import { parseMessagesRequest } from '../../protocols/anthropic/messages-request.js';
 import { isGatewayError } from '../../shared/errors.js';
-import { countKiroRequestTokens } from '../../tokens/count-kiro-request-tokens.js';
 import type { KiroCallContext } from '../../upstream/kiro-client.js';
 import type { KiroGenerateRequest } from '../../upstream/kiro-request.js';
 import { requireApiKey } from '../api-key-auth.js';
@@ -43,8 +42,9 @@ export function conversionContext(services: GatewayServices) {
 }
 
 /** Counts after the event loop had a chance to send the upstream request, so counting never delays it. */
-function estimateInputTokens(request: KiroGenerateRequest): Promise<number> {
-  return new Promise((resolve) => setImmediate(() => resolve(countKiroRequestTokens(request))));
+export async function estimateInputTokens(services: GatewayServices, request: KiroGenerateRequest): Promise<number> {
+  await new Promise((resolve) => setImmediate(resolve));
+  return services.tokenCounter.countRequest(request, { hiddenPromptTokens: services.config().kiroPromptTokens });
 }
 
 /** Authenticates, reads and validates an Anthropic Messages request. */
@@ -106,7 +106,7 @@ async function dispatchAndRespond(
   );
   // Keep the rejection handled while the estimate runs; it is awaited just below.
   dispatching.catch(() => undefined);
-  const inputTokens = await estimateInputTokens(conversion.request);
+  const inputTokens = await estimateInputTokens(services, conversion.request);
   let dispatched;
   try {
     dispatched = await dispatching;

@@ -5,7 +5,6 @@ import { patchMessageStartInputTokens } from '../../conversion/kiro-to-anthropic
 import type { GatewayServices } from '../../gateway/gateway-services.js';
 import type { AnthropicStreamEvent } from '../../protocols/anthropic/stream-events.js';
 import { encodeSseEvent } from '../../protocols/anthropic/encode-sse-event.js';
-import { countTextTokens } from '../../tokens/claude-tokenizer.js';
 import { KiroEventDecoder } from '../../upstream/event-stream/kiro-event-decoder.js';
 import { EventStreamError } from '../../upstream/event-stream/event-stream-error.js';
 import type { KiroStreamResponse } from '../../upstream/kiro-client.js';
@@ -90,8 +89,12 @@ export async function writeKiroResponse(
     contextWindow: input.contextWindow,
     thinking: input.thinking && (streaming || config.extractThinking),
     toolNameMap: input.toolNameMap,
-    countTokens: countTextTokens,
   });
+  // The output is counted once, on the tokenizer worker, when the turn has ended.
+  const settle = async () => {
+    if (translator.awaitsOutputTokens)
+      translator.settleOutputTokens(await services.tokenCounter.countText(translator.generatedText));
+  };
   const usage = () => ({
     inputTokens: translator.inputTokens,
     outputTokens: translator.usage?.output_tokens ?? 0,
@@ -109,6 +112,7 @@ export async function writeKiroResponse(
       if (input.signal.aborted) return { status: 499, firstByteAt: undefined, usage: usage(), error };
       events.push(...translator.fail(streamFailureOf(error)));
     }
+    await settle();
     const message = aggregateMessage(events);
     sendJson(context.response, 200, message, { 'request-id': context.requestId });
     return { status: 200, firstByteAt: services.clock.now(), usage: usage() };
@@ -121,6 +125,7 @@ export async function writeKiroResponse(
   const held: AnthropicStreamEvent[] = [];
   const emit = async (events: AnthropicStreamEvent[]) => {
     if (events.length === 0) return;
+    await settle();
     if (input.buffered) held.push(...events);
     else await sse.write(encodeAll(events));
   };
