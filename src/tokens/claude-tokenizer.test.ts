@@ -54,7 +54,27 @@ export function add(a: number, b: number): number {
 });
 
 describe('sliceEnd', () => {
-  const pieces = ['a', 'Zb', '1', '42', ' ', '  ', '\n', '\t', "'", "'s", "'ll", '-', '.,', 'é', '中文', '😀', '𠀀', 'ß', 'İ'];
+  const pieces = [
+    'a',
+    'Zb',
+    '1',
+    '42',
+    ' ',
+    '  ',
+    '\n',
+    '\t',
+    "'",
+    "'s",
+    "'ll",
+    '-',
+    '.,',
+    'é',
+    '中文',
+    '😀',
+    '𠀀',
+    'ß',
+    'İ',
+  ];
   const specials = ['<EOT>', '<META_END>', '<SOS', 'x1y', '3.14', '__'];
 
   it('cuts only where the slices count exactly what the whole counts (property)', () => {
@@ -65,7 +85,7 @@ describe('sliceEnd', () => {
         (parts, size) => {
           const text = parts.join('').normalize('NFKC');
           let sliced = 0;
-          for (let start = 0; start < text.length; ) {
+          for (let start = 0; start < text.length;) {
             const end = sliceEnd(text, start, size);
             expect(end).toBeGreaterThan(start);
             sliced += countNormalizedTokens(text.slice(start, end));

@@ -77,7 +77,11 @@ export function countNormalizedTokens(normalized: string): number {
 export function sliceEnd(normalized: string, start: number, size: number): number {
   if (start + size >= normalized.length) return normalized.length;
   PRE_TOKEN_BOUNDARY.lastIndex = start + size;
-  for (let match = PRE_TOKEN_BOUNDARY.exec(normalized); match !== null; match = PRE_TOKEN_BOUNDARY.exec(normalized)) {
+  for (
+    let match = PRE_TOKEN_BOUNDARY.exec(normalized);
+    match !== null;
+    match = PRE_TOKEN_BOUNDARY.exec(normalized)
+  ) {
     if (match.index >= normalized.length) break;
     // A lastIndex inside a surrogate pair can yield a match before it, even at `start`.
     if (match.index > start && !insideSpecialToken(normalized, match.index)) return match.index;

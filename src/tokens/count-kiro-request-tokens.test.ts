@@ -57,9 +57,10 @@ describe('countKiroRequestTokens', () => {
 
   it('makes the hidden prompt overhead configurable (the simulator uses the same option)', () => {
     const request = kiroRequest(user('Hello, world!'));
-    expect(countKiroRequestTokens(request, countTextTokens) - countKiroRequestTokens(request, countTextTokens, { hiddenPromptTokens: 0 })).toBe(
-      2000,
-    );
+    expect(
+      countKiroRequestTokens(request, countTextTokens) -
+        countKiroRequestTokens(request, countTextTokens, { hiddenPromptTokens: 0 }),
+    ).toBe(2000);
     expect(countKiroRequestTokens(request, countTextTokens, { hiddenPromptTokens: 500 })).toBe(
       500 + MESSAGE_OVERHEAD_TOKENS + 4,
     );
@@ -82,7 +83,10 @@ describe('countKiroRequestTokens', () => {
 
   it('counts tool specifications: the tool-use system prompt once, then name, description and schema', () => {
     const context = { tools: [weatherTool] };
-    const withTool = countKiroRequestTokens(kiroRequest(user('Hi', { userInputMessageContext: context })), countTextTokens);
+    const withTool = countKiroRequestTokens(
+      kiroRequest(user('Hi', { userInputMessageContext: context })),
+      countTextTokens,
+    );
     const without = countKiroRequestTokens(kiroRequest(user('Hi')), countTextTokens);
     const spec = weatherTool.toolSpecification;
     expect(withTool - without).toBe(
@@ -93,7 +97,8 @@ describe('countKiroRequestTokens', () => {
         countTextTokens(JSON.stringify(spec.inputSchema.json)),
     );
     const twoTools = countKiroRequestTokens(
-      kiroRequest(user('Hi', { userInputMessageContext: { tools: [weatherTool, weatherTool] } })), countTextTokens,
+      kiroRequest(user('Hi', { userInputMessageContext: { tools: [weatherTool, weatherTool] } })),
+      countTextTokens,
     );
     expect(twoTools - withTool).toBe(withTool - without - TOOL_USE_SYSTEM_PROMPT_TOKENS);
   });
@@ -116,10 +121,12 @@ describe('countKiroRequestTokens', () => {
       },
     };
     const small = countKiroRequestTokens(
-      kiroRequest(user('Hi', { userInputMessageContext: { tools: [weatherTool] } })), countTextTokens,
+      kiroRequest(user('Hi', { userInputMessageContext: { tools: [weatherTool] } })),
+      countTextTokens,
     );
     const large = countKiroRequestTokens(
-      kiroRequest(user('Hi', { userInputMessageContext: { tools: [big] } })), countTextTokens,
+      kiroRequest(user('Hi', { userInputMessageContext: { tools: [big] } })),
+      countTextTokens,
     );
     expect(large - small).toBeGreaterThan(150);
   });
@@ -149,7 +156,9 @@ describe('countKiroRequestTokens', () => {
       { userInputMessage: user('Weather in Paris?') },
       { assistantResponseMessage: { content: ' ' } },
     ]);
-    expect(countKiroRequestTokens(request, countTextTokens) - countKiroRequestTokens(bare, countTextTokens)).toBe(
+    expect(
+      countKiroRequestTokens(request, countTextTokens) - countKiroRequestTokens(bare, countTextTokens),
+    ).toBe(
       TOOL_BLOCK_OVERHEAD_TOKENS +
         countTextTokens('get_weather') +
         countTextTokens('{"city":"Paris"}') +
@@ -162,14 +171,18 @@ describe('countKiroRequestTokens', () => {
   it('counts images by their pixel size, in the current message and in history', () => {
     const image = { format: 'png' as const, source: { bytes: png(1000, 1000) } };
     const text = countKiroRequestTokens(kiroRequest(user('What is this?')), countTextTokens);
-    const current = countKiroRequestTokens(kiroRequest(user('What is this?', { images: [image] })), countTextTokens);
+    const current = countKiroRequestTokens(
+      kiroRequest(user('What is this?', { images: [image] })),
+      countTextTokens,
+    );
     expect(current - text).toBe(1296);
     const history: KiroHistoryItem[] = [
       { userInputMessage: user('Look', { images: [image, image] }) },
       { assistantResponseMessage: { content: 'Two squares.' } },
     ];
     const withHistory = countKiroRequestTokens(
-      kiroRequest(user('What is this?', { images: [image] }), history), countTextTokens,
+      kiroRequest(user('What is this?', { images: [image] }), history),
+      countTextTokens,
     );
     expect(withHistory - current).toBe(
       2 * 1296 + 2 * MESSAGE_OVERHEAD_TOKENS + countTextTokens('Look') + countTextTokens('Two squares.'),
@@ -183,7 +196,9 @@ describe('countKiroRequestTokens', () => {
     };
     expect(huge.source.bytes.length).toBeGreaterThan(1_000_000);
     const text = countKiroRequestTokens(kiroRequest(user('Describe')), countTextTokens);
-    expect(countKiroRequestTokens(kiroRequest(user('Describe', { images: [huge] })), countTextTokens) - text).toBe(1564);
+    expect(
+      countKiroRequestTokens(kiroRequest(user('Describe', { images: [huge] })), countTextTokens) - text,
+    ).toBe(1564);
   });
 
   it('counts images at high resolution for claude-opus-4.7, or with explicit limits', () => {
@@ -194,13 +209,17 @@ describe('countKiroRequestTokens', () => {
     expect(countKiroRequestTokens(kiroRequest(opus), countTextTokens) - text).toBe(4784);
     expect(countKiroRequestTokens(kiroRequest(sonnet), countTextTokens) - text).toBe(1560);
     expect(
-      countKiroRequestTokens(kiroRequest(sonnet), countTextTokens, { imageLimits: HIGH_RESOLUTION_IMAGE_LIMITS }) - text,
+      countKiroRequestTokens(kiroRequest(sonnet), countTextTokens, {
+        imageLimits: HIGH_RESOLUTION_IMAGE_LIMITS,
+      }) - text,
     ).toBe(4784);
   });
 
   it('counts an unreadable image as the largest standard image', () => {
     const broken = { format: 'jpeg' as const, source: { bytes: 'AAAA' } };
     const text = countKiroRequestTokens(kiroRequest(user('x')), countTextTokens);
-    expect(countKiroRequestTokens(kiroRequest(user('x', { images: [broken] })), countTextTokens) - text).toBe(1568);
+    expect(countKiroRequestTokens(kiroRequest(user('x', { images: [broken] })), countTextTokens) - text).toBe(
+      1568,
+    );
   });
 });

@@ -27,9 +27,11 @@ function conversation(bytes: number, seed: string): KiroGenerateRequest {
       chatTriggerType: 'MANUAL',
       conversationId: 'c',
       history,
-      currentMessage: { userInputMessage: { content: 'go on', modelId: 'claude-sonnet-4.5', origin: 'AI_EDITOR' } },
+      currentMessage: {
+        userInputMessage: { content: 'go on', modelId: 'claude-sonnet-4.5', origin: 'AI_EDITOR' },
+      },
     },
-  } as KiroGenerateRequest;
+  };
 }
 
 describe('TokenCounter', () => {
@@ -50,7 +52,9 @@ describe('TokenCounter', () => {
     await counter.countText('start the worker');
     const order: string[] = [];
     const long = counter.countRequest(conversation(2_000_000, 'long')).then(() => order.push('long'));
-    const short = counter.countText('a stream’s output, counted when its turn ends').then(() => order.push('short'));
+    const short = counter
+      .countText('a stream’s output, counted when its turn ends')
+      .then(() => order.push('short'));
     await Promise.all([long, short]);
     expect(order).toEqual(['short', 'long']);
   });

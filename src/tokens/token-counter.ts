@@ -26,7 +26,9 @@ function startWorker(): Worker {
   if (existsSync(built)) return new Worker(built);
   const source = new URL('./tokenizer-worker.ts', import.meta.url).href;
   // require.resolve finds the CommonJS build; its ESM twin sits beside it.
-  const tsxApi = createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs');
+  const tsxApi = createRequire(import.meta.url)
+    .resolve('tsx/esm/api')
+    .replace(/\.cjs$/, '.mjs');
   const tsx = pathToFileURL(tsxApi).href;
   const bootstrap = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(source)}); });`;
   return new Worker(bootstrap, { eval: true });
@@ -84,6 +86,11 @@ export class TokenCounter {
     const { fixed, texts } = kiroRequestTokenParts(request, options);
     const counts = await this.countTexts(texts);
     return counts.reduce((total, count) => total + count, fixed);
+  }
+
+  /** Counts sent to the worker and not answered yet (for tests and diagnostics). */
+  get pendingJobs(): number {
+    return this.pending.size;
   }
 
   /** The worker's thread id, once it runs (for tests and diagnostics). */

@@ -74,6 +74,13 @@ function step(): void {
 
 parentPort!.on('message', (message: CountJobMessage) => {
   const remaining = message.texts.reduce((sum, text) => sum + text.length, 0);
-  jobs.push({ ...message, counts: message.texts.map(() => 0), index: 0, normalized: undefined, offset: 0, remaining });
+  jobs.push({
+    ...message,
+    counts: message.texts.map(() => 0),
+    index: 0,
+    normalized: undefined,
+    offset: 0,
+    remaining,
+  });
   schedule();
 });

@@ -42,9 +42,14 @@ export function conversionContext(services: GatewayServices) {
 }
 
 /** Counts after the event loop had a chance to send the upstream request, so counting never delays it. */
-export async function estimateInputTokens(services: GatewayServices, request: KiroGenerateRequest): Promise<number> {
+export async function estimateInputTokens(
+  services: GatewayServices,
+  request: KiroGenerateRequest,
+): Promise<number> {
   await new Promise((resolve) => setImmediate(resolve));
-  return services.tokenCounter.countRequest(request, { hiddenPromptTokens: services.config().kiroPromptTokens });
+  return services.tokenCounter.countRequest(request, {
+    hiddenPromptTokens: services.config().kiroPromptTokens,
+  });
 }
 
 /** Authenticates, reads and validates an Anthropic Messages request. */

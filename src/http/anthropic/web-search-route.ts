@@ -24,9 +24,16 @@ const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345
 const randomAlphanumeric = (length: number): string =>
   Array.from({ length }, () => ALPHANUMERIC[randomInt(ALPHANUMERIC.length)]).join('');
 
-function estimate(services: GatewayServices, request: AnthropicMessagesRequest, query: string): Promise<number> {
+function estimate(
+  services: GatewayServices,
+  request: AnthropicMessagesRequest,
+  query: string,
+): Promise<number> {
   try {
-    return estimateInputTokens(services, convertAnthropicRequestToKiro(request, conversionContext(services)).request);
+    return estimateInputTokens(
+      services,
+      convertAnthropicRequestToKiro(request, conversionContext(services)).request,
+    );
   } catch {
     return services.tokenCounter.countText(query);
   }
