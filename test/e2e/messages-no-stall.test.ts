@@ -68,4 +68,14 @@ describe('no stalls', () => {
     ).request;
     expect(counted).toBe(countKiroRequestTokens(kiro, countTokensUncached));
   });
+
+  it('the gateway stops its tokenizer worker when it closes', async () => {
+    const own = await startStack();
+    await own.anthropic.messages.countTokens({ model: MODEL, messages: [{ role: 'user', content: 'hi' }] });
+    const counter = own.gateway.services.tokenCounter;
+    expect(counter.workerThreadId).toBeGreaterThan(0);
+    await own.close();
+    expect(counter.workerThreadId).toBeUndefined();
+    expect(await counter.countText('after close')).toBe(Math.ceil('after close'.length / 4));
+  });
 });
