@@ -74,6 +74,8 @@ export const configSchema = z.looseObject({
   maxUpstreamBodyBytes: positiveInt.default(600_000),
   /** What to do when the upstream body would be too large: trim oldest history, or answer prompt-too-long. */
   payloadGuard: z.enum(['trim', 'reject']).default('trim'),
+  /** Tokens of Kiro's hidden system prompt, added to count_tokens and message_start (README). */
+  kiroPromptTokens: nonNegativeInt.default(2000),
   /** Seconds between SSE pings while upstream is quiet. */
   pingIntervalSeconds: positiveInt.default(25),
   /** Seconds to wait for upstream response headers. */

@@ -22,7 +22,7 @@ import { createTokenWriter } from '../storage/create-token-writer.js';
 import type { CredentialsFileRegistry } from '../storage/credentials-file.js';
 import { openGatewayDatabase } from '../storage/gateway-database.js';
 import { RequestLogStore } from '../storage/request-log-store.js';
-import { warmTokenizer } from '../tokens/claude-tokenizer.js';
+import { TokenCounter } from '../tokens/token-counter.js';
 import { HttpDispatchers } from '../upstream/http-dispatchers.js';
 import type { DispatcherOptions } from '../upstream/http-dispatchers.js';
 import { KiroClient } from '../upstream/kiro-client.js';
@@ -176,13 +176,13 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
     substitutions: new ModelSubstitutions(logger),
     dispatch,
     requestLog,
+    tokenCounter: new TokenCounter(logger),
   };
   const server = createServer(
     { keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000 },
     createRequestListener({ router: buildRouter(services), logger }),
   );
   accounts.startPolling(config.usageRefreshIntervalSeconds * 1000);
-  setImmediate(() => warmTokenizer());
   if (config.modelFallback === 'on') setImmediate(() => void offeredModels.warm(pool.list()));
 
   return {
@@ -235,6 +235,7 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
       requestLog.close();
       if (ownsDatabase) db.close();
       await dispatchers.close();
+      await services.tokenCounter.close();
     },
   };
 }

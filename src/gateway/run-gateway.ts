@@ -7,6 +7,7 @@ import { applyCredentials } from './apply-credentials.js';
 import type { Gateway } from './create-gateway.js';
 import { createGateway } from './create-gateway.js';
 import { watchFiles } from './watch-files.js';
+import { quoteInput } from '../shared/quote-input.js';
 
 export interface RunGatewayOptions {
   configPath?: string;
@@ -40,7 +41,10 @@ export async function runGateway(options: RunGatewayOptions): Promise<RunningGat
   });
   logger.level = loaded.config.logLevel;
   if (loaded.unknownKeys.length > 0)
-    logger.warn({ keys: loaded.unknownKeys }, 'unknown keys in config.json ignored');
+    logger.warn(
+      { keys: loaded.unknownKeys.map((key) => quoteInput(key)) },
+      'unknown keys in config.json ignored',
+    );
   if (loaded.generatedApiKey) {
     const where = loaded.generatedApiKeySaved
       ? `saved to ${loaded.configPath}`

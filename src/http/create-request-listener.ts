@@ -4,6 +4,7 @@ import { GatewayError, NotFoundError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { sendAnthropicError } from './anthropic-error-body.js';
 import type { Router } from './router.js';
+import { quoteInput } from '../shared/quote-input.js';
 
 export interface RequestListenerOptions {
   router: Router;
@@ -12,7 +13,11 @@ export interface RequestListenerOptions {
 
 class MethodNotAllowedError extends GatewayError {
   constructor(method: string, allowed: string[]) {
-    super('invalid_request_error', 405, `method ${method} is not allowed here; use ${allowed.join(' or ')}`);
+    super(
+      'invalid_request_error',
+      405,
+      `method ${quoteInput(method)} is not allowed here; use ${allowed.join(' or ')}`,
+    );
   }
 }
 
@@ -29,14 +34,16 @@ export function createRequestListener({ router, logger }: RequestListenerOptions
     response.once('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       child.debug(
-        { method: request.method, path: url.pathname, status: response.statusCode, ms },
+        { method: request.method, path: quoteInput(url.pathname), status: response.statusCode, ms },
         'request done',
       );
     });
     const match = router.match(request.method ?? 'GET', url.pathname);
     const run = async () => {
       if (match.kind === 'not-found')
-        throw new NotFoundError(`no route for ${request.method} ${url.pathname}`);
+        throw new NotFoundError(
+          `no route for ${quoteInput(request.method ?? '')} ${quoteInput(url.pathname)}`,
+        );
       if (match.kind === 'method-not-allowed')
         throw new MethodNotAllowedError(request.method ?? '', match.allowed);
       await match.handler({ request, response, url, params: match.params, requestId, logger: child });

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { InvalidRequestError, RequestTooLargeError } from '../shared/errors.js';
+import { quoteInput } from '../shared/quote-input.js';
 
 /** Reads and parses a JSON body, refusing more than `limit` bytes (413) and malformed JSON (400). */
 export async function readJsonBody(request: IncomingMessage, limit: number): Promise<unknown> {
@@ -23,6 +24,6 @@ export async function readJsonBody(request: IncomingMessage, limit: number): Pro
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new InvalidRequestError(`request body is not valid JSON: ${(error as Error).message}`);
+    throw new InvalidRequestError(`request body is not valid JSON: ${quoteInput((error as Error).message)}`);
   }
 }

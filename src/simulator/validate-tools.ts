@@ -15,12 +15,16 @@ const SCHEMA_KEYS = new Set(['json']);
 const RESULT_KEYS = new Set(['toolUseId', 'content', 'status', 'isError']);
 const RESULT_CONTENT_KEYS = new Set(['text', 'json']);
 
-/** `required: null` or `properties: null` anywhere in a schema breaks the upstream (gotcha #7). */
-function hasNullStructure(value: unknown): boolean {
-  if (Array.isArray(value)) return value.some(hasNullStructure);
-  if (!isObject(value)) return false;
-  if (value.required === null || value.properties === null) return true;
-  return Object.values(value).some(hasNullStructure);
+/** `required: null` or `properties: null` anywhere in a schema breaks the upstream (gotcha #7). Iterative: any depth. */
+export function hasNullStructure(value: unknown): boolean {
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if (isObject(node) && (node.required === null || node.properties === null)) return true;
+    if (typeof node === 'object' && node !== null)
+      for (const inner of Object.values(node)) pending.push(inner);
+  }
+  return false;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { countTokens } from '@anthropic-ai/tokenizer';
 import { describe, expect, it } from 'vitest';
-import { countTextTokens } from './claude-tokenizer.js';
+import fc from 'fast-check';
+import { countNormalizedTokens, countTextTokens, countTokensUncached, sliceEnd } from './claude-tokenizer.js';
 
 describe('countTextTokens', () => {
   it.each([
@@ -49,5 +50,56 @@ export function add(a: number, b: number): number {
     const text = 'lorem ipsum dolor sit amet '.repeat(200);
     const first = countTextTokens(text);
     expect(countTextTokens(text.split('').join(''))).toBe(first);
+  });
+});
+
+describe('sliceEnd', () => {
+  const pieces = [
+    'a',
+    'Zb',
+    '1',
+    '42',
+    ' ',
+    '  ',
+    '\n',
+    '\t',
+    "'",
+    "'s",
+    "'ll",
+    '-',
+    '.,',
+    'é',
+    '中文',
+    '😀',
+    '𠀀',
+    'ß',
+    'İ',
+  ];
+  const specials = ['<EOT>', '<META_END>', '<SOS', 'x1y', '3.14', '__'];
+
+  it('cuts only where the slices count exactly what the whole counts (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...pieces, ...specials), { minLength: 1, maxLength: 40 }),
+        fc.integer({ min: 1, max: 8 }),
+        (parts, size) => {
+          const text = parts.join('').normalize('NFKC');
+          let sliced = 0;
+          for (let start = 0; start < text.length;) {
+            const end = sliceEnd(text, start, size);
+            expect(end).toBeGreaterThan(start);
+            sliced += countNormalizedTokens(text.slice(start, end));
+            start = end;
+          }
+          expect(sliced).toBe(countTokensUncached(text));
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('never cuts inside a special token', () => {
+    expect(sliceEnd('ab<EOT>cd', 3, 1)).toBe(9);
+    expect(sliceEnd('x<META_END>y z', 2, 1)).toBe(12);
   });
 });

@@ -1,19 +1,12 @@
-import { hash } from 'node:crypto';
 import { getTokenizer } from '@anthropic-ai/tokenizer';
+import { TextCountCache } from './text-count-cache.js';
+
+// Loads Anthropic's WASM tokenizer (~33 MB). The gateway only ever imports this in its tokenizer
+// worker (tokenizer-worker.ts); the simulator and tests use it directly.
 
 type Tokenizer = ReturnType<typeof getTokenizer>;
 
 let tokenizer: Tokenizer | undefined;
-
-/**
- * Texts shorter than this are their own cache key; longer ones are keyed by length + SHA-1, so the
- * cache never pins large strings. Claude Code resends the whole history every turn, so every turn
- * after the first is mostly hits (hashing costs ~2 ms per MB; encoding costs ~300 ms per MB).
- */
-const DIGEST_MIN_LENGTH = 1024;
-const CACHE_MAX_ENTRIES = 50_000;
-/** Total characters of cache keys: raw keys are < 1 KiB, digest keys ~40 characters. */
-const CACHE_MAX_KEY_CHARS = 8 * 1024 * 1024;
 
 /**
  * BPE cost is quadratic in the length of one pre-token (a run of letters, digits, symbols or
@@ -26,8 +19,23 @@ const LONG_RUN = new RegExp(
   'gu',
 );
 
-const cache = new Map<string, number>();
-let cachedKeyChars = 0;
+/**
+ * Where one pre-token surely ends and the next begins: after a letter or digit, before a character
+ * of another class. The pre-token pattern (`'s|'t|…| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+`)
+ * has no lookbehind and no pre-token holds a letter or digit and then something else, so the counts
+ * of the two sides add up to the count of the whole.
+ */
+const PRE_TOKEN_BOUNDARY = /(?<=\p{L})(?!\p{L})|(?<=\p{N})(?!\p{N})/gu;
+/** Encoded whole with 'all': a boundary inside one (`<EO|T>`) is no boundary. */
+const SPECIAL_TOKENS = ['<EOT>', '<META>', '<META_START>', '<META_END>', '<SOS>'];
+
+function insideSpecialToken(text: string, position: number): boolean {
+  const from = text.lastIndexOf('<', position - 1);
+  return (
+    from !== -1 &&
+    SPECIAL_TOKENS.some((token) => position < from + token.length && text.startsWith(token, from))
+  );
+}
 
 function encoder(): Tokenizer {
   // Loading the BPE ranks takes ~170 ms and ~50 MB, so it happens once, on first use.
@@ -51,8 +59,8 @@ function encodedRunLength(run: string): number {
   return total;
 }
 
-function countUncached(text: string): number {
-  const normalized = text.normalize('NFKC');
+/** Tokens of text that is already NFKC-normalised. */
+export function countNormalizedTokens(normalized: string): number {
   let total = 0;
   let last = 0;
   for (const match of normalized.matchAll(LONG_RUN)) {
@@ -62,37 +70,40 @@ function countUncached(text: string): number {
   return total + encodedLength(last === 0 ? normalized : normalized.slice(last));
 }
 
-function cacheKey(text: string): string {
-  if (text.length < DIGEST_MIN_LENGTH) return text;
-  return `\u0000${text.length}:${hash('sha1', text, 'base64')}`;
+/**
+ * The end of the slice of `normalized` that starts at `start`: the first pre-token boundary at or
+ * after `start + size`, or the end of the text. Counting slice by slice gives the whole's count.
+ */
+export function sliceEnd(normalized: string, start: number, size: number): number {
+  if (start + size >= normalized.length) return normalized.length;
+  PRE_TOKEN_BOUNDARY.lastIndex = start + size;
+  for (
+    let match = PRE_TOKEN_BOUNDARY.exec(normalized);
+    match !== null;
+    match = PRE_TOKEN_BOUNDARY.exec(normalized)
+  ) {
+    if (match.index >= normalized.length) break;
+    // A lastIndex inside a surrogate pair can yield a match before it, even at `start`.
+    if (match.index > start && !insideSpecialToken(normalized, match.index)) return match.index;
+    PRE_TOKEN_BOUNDARY.lastIndex = Math.max(match.index, start + size) + 1;
+  }
+  return normalized.length;
 }
 
-function remember(key: string, count: number): void {
-  cache.set(key, count);
-  cachedKeyChars += key.length;
-  for (const [oldest] of cache) {
-    if (cache.size <= CACHE_MAX_ENTRIES && cachedKeyChars <= CACHE_MAX_KEY_CHARS) break;
-    cache.delete(oldest);
-    cachedKeyChars -= oldest.length;
-  }
+/** Tokens in `text` by Anthropic's published Claude tokenizer, uncached. */
+export function countTokensUncached(text: string): number {
+  return text.length === 0 ? 0 : countNormalizedTokens(text.normalize('NFKC'));
 }
+
+const cache = new TextCountCache();
 
 /** Tokens in `text` by Anthropic's published Claude tokenizer, memoised (LRU). */
 export function countTextTokens(text: string): number {
   if (text.length === 0) return 0;
-  const key = cacheKey(text);
+  const key = cache.key(text);
   const hit = cache.get(key);
-  if (hit !== undefined) {
-    cache.delete(key);
-    cache.set(key, hit);
-    return hit;
-  }
-  const count = countUncached(text);
-  remember(key, count);
+  if (hit !== undefined) return hit;
+  const count = countTokensUncached(text);
+  cache.set(key, count);
   return count;
-}
-
-/** Loads the tokenizer ahead of the first request, so no request pays for it. */
-export function warmTokenizer(): void {
-  encodedLength('warm');
 }

@@ -1,4 +1,5 @@
 import type * as TokenizerModule from '@anthropic-ai/tokenizer';
+import { countTextTokens } from './claude-tokenizer.js';
 import { describe, expect, it, vi } from 'vitest';
 import type { KiroGenerateRequest, KiroHistoryItem } from '../upstream/kiro-request.js';
 import { buildJpeg, buildPng } from '../../test/helpers/test-images.js';
@@ -92,24 +93,24 @@ function largeSession(): KiroGenerateRequest {
 describe('countKiroRequestTokens on a large Claude Code history', () => {
   it('tokenizes each text once: recounting the same history (new string objects) never calls encode', () => {
     const request = largeSession();
-    const first = countKiroRequestTokens(request);
+    const first = countKiroRequestTokens(request, countTextTokens);
     expect(first).toBeGreaterThan(150_000);
     const callsAfterFirst = encodeCalls.count;
     expect(callsAfterFirst).toBeGreaterThan(300);
 
     // The next turn arrives as freshly parsed JSON: equal content, different string objects.
     const resent = JSON.parse(JSON.stringify(request)) as KiroGenerateRequest;
-    expect(countKiroRequestTokens(resent)).toBe(first);
+    expect(countKiroRequestTokens(resent, countTextTokens)).toBe(first);
     expect(encodeCalls.count).toBe(callsAfterFirst);
   });
 
   it('only tokenizes what is new in the next turn', () => {
     const request = largeSession();
-    countKiroRequestTokens(request);
+    countKiroRequestTokens(request, countTextTokens);
     const before = encodeCalls.count;
     const next = JSON.parse(JSON.stringify(request)) as KiroGenerateRequest;
     next.conversationState.currentMessage.userInputMessage.content = 'Now also update the tests, please.';
-    countKiroRequestTokens(next);
+    countKiroRequestTokens(next, countTextTokens);
     expect(encodeCalls.count - before).toBe(1);
   });
 });

@@ -50,17 +50,18 @@ const png = (width: number, height: number) => buildPng(width, height).toString(
 
 describe('countKiroRequestTokens', () => {
   it('counts the current message plus its framing plus Kiro’s hidden system prompt', () => {
-    const count = countKiroRequestTokens(kiroRequest(user('Hello, world!')));
+    const count = countKiroRequestTokens(kiroRequest(user('Hello, world!')), countTextTokens);
     expect(count).toBe(KIRO_HIDDEN_PROMPT_TOKENS + MESSAGE_OVERHEAD_TOKENS + 4);
     expect(KIRO_HIDDEN_PROMPT_TOKENS).toBe(2000);
   });
 
   it('makes the hidden prompt overhead configurable (the simulator uses the same option)', () => {
     const request = kiroRequest(user('Hello, world!'));
-    expect(countKiroRequestTokens(request) - countKiroRequestTokens(request, { hiddenPromptTokens: 0 })).toBe(
-      2000,
-    );
-    expect(countKiroRequestTokens(request, { hiddenPromptTokens: 500 })).toBe(
+    expect(
+      countKiroRequestTokens(request, countTextTokens) -
+        countKiroRequestTokens(request, countTextTokens, { hiddenPromptTokens: 0 }),
+    ).toBe(2000);
+    expect(countKiroRequestTokens(request, countTextTokens, { hiddenPromptTokens: 500 })).toBe(
       500 + MESSAGE_OVERHEAD_TOKENS + 4,
     );
   });
@@ -71,8 +72,8 @@ describe('countKiroRequestTokens', () => {
       { userInputMessage: user(system) },
       { assistantResponseMessage: { content: 'I will follow these instructions.' } },
     ];
-    const withHistory = countKiroRequestTokens(kiroRequest(user('Hi'), history));
-    const without = countKiroRequestTokens(kiroRequest(user('Hi')));
+    const withHistory = countKiroRequestTokens(kiroRequest(user('Hi'), history), countTextTokens);
+    const without = countKiroRequestTokens(kiroRequest(user('Hi')), countTextTokens);
     expect(withHistory - without).toBe(
       2 * MESSAGE_OVERHEAD_TOKENS +
         countTextTokens(system) +
@@ -82,8 +83,11 @@ describe('countKiroRequestTokens', () => {
 
   it('counts tool specifications: the tool-use system prompt once, then name, description and schema', () => {
     const context = { tools: [weatherTool] };
-    const withTool = countKiroRequestTokens(kiroRequest(user('Hi', { userInputMessageContext: context })));
-    const without = countKiroRequestTokens(kiroRequest(user('Hi')));
+    const withTool = countKiroRequestTokens(
+      kiroRequest(user('Hi', { userInputMessageContext: context })),
+      countTextTokens,
+    );
+    const without = countKiroRequestTokens(kiroRequest(user('Hi')), countTextTokens);
     const spec = weatherTool.toolSpecification;
     expect(withTool - without).toBe(
       TOOL_USE_SYSTEM_PROMPT_TOKENS +
@@ -94,6 +98,7 @@ describe('countKiroRequestTokens', () => {
     );
     const twoTools = countKiroRequestTokens(
       kiroRequest(user('Hi', { userInputMessageContext: { tools: [weatherTool, weatherTool] } })),
+      countTextTokens,
     );
     expect(twoTools - withTool).toBe(withTool - without - TOOL_USE_SYSTEM_PROMPT_TOKENS);
   });
@@ -117,9 +122,11 @@ describe('countKiroRequestTokens', () => {
     };
     const small = countKiroRequestTokens(
       kiroRequest(user('Hi', { userInputMessageContext: { tools: [weatherTool] } })),
+      countTextTokens,
     );
     const large = countKiroRequestTokens(
       kiroRequest(user('Hi', { userInputMessageContext: { tools: [big] } })),
+      countTextTokens,
     );
     expect(large - small).toBeGreaterThan(150);
   });
@@ -149,7 +156,9 @@ describe('countKiroRequestTokens', () => {
       { userInputMessage: user('Weather in Paris?') },
       { assistantResponseMessage: { content: ' ' } },
     ]);
-    expect(countKiroRequestTokens(request) - countKiroRequestTokens(bare)).toBe(
+    expect(
+      countKiroRequestTokens(request, countTextTokens) - countKiroRequestTokens(bare, countTextTokens),
+    ).toBe(
       TOOL_BLOCK_OVERHEAD_TOKENS +
         countTextTokens('get_weather') +
         countTextTokens('{"city":"Paris"}') +
@@ -161,8 +170,11 @@ describe('countKiroRequestTokens', () => {
 
   it('counts images by their pixel size, in the current message and in history', () => {
     const image = { format: 'png' as const, source: { bytes: png(1000, 1000) } };
-    const text = countKiroRequestTokens(kiroRequest(user('What is this?')));
-    const current = countKiroRequestTokens(kiroRequest(user('What is this?', { images: [image] })));
+    const text = countKiroRequestTokens(kiroRequest(user('What is this?')), countTextTokens);
+    const current = countKiroRequestTokens(
+      kiroRequest(user('What is this?', { images: [image] })),
+      countTextTokens,
+    );
     expect(current - text).toBe(1296);
     const history: KiroHistoryItem[] = [
       { userInputMessage: user('Look', { images: [image, image] }) },
@@ -170,6 +182,7 @@ describe('countKiroRequestTokens', () => {
     ];
     const withHistory = countKiroRequestTokens(
       kiroRequest(user('What is this?', { images: [image] }), history),
+      countTextTokens,
     );
     expect(withHistory - current).toBe(
       2 * 1296 + 2 * MESSAGE_OVERHEAD_TOKENS + countTextTokens('Look') + countTextTokens('Two squares.'),
@@ -182,25 +195,31 @@ describe('countKiroRequestTokens', () => {
       source: { bytes: buildPng(2000, 1500, { noise: true }).toString('base64') },
     };
     expect(huge.source.bytes.length).toBeGreaterThan(1_000_000);
-    const text = countKiroRequestTokens(kiroRequest(user('Describe')));
-    expect(countKiroRequestTokens(kiroRequest(user('Describe', { images: [huge] }))) - text).toBe(1564);
+    const text = countKiroRequestTokens(kiroRequest(user('Describe')), countTextTokens);
+    expect(
+      countKiroRequestTokens(kiroRequest(user('Describe', { images: [huge] })), countTextTokens) - text,
+    ).toBe(1564);
   });
 
   it('counts images at high resolution for claude-opus-4.7, or with explicit limits', () => {
     const image = { format: 'png' as const, source: { bytes: png(2576, 1456) } };
     const opus = user('Describe', { images: [image], modelId: 'claude-opus-4.7' });
     const sonnet = user('Describe', { images: [image] });
-    const text = countKiroRequestTokens(kiroRequest(user('Describe')));
-    expect(countKiroRequestTokens(kiroRequest(opus)) - text).toBe(4784);
-    expect(countKiroRequestTokens(kiroRequest(sonnet)) - text).toBe(1560);
+    const text = countKiroRequestTokens(kiroRequest(user('Describe')), countTextTokens);
+    expect(countKiroRequestTokens(kiroRequest(opus), countTextTokens) - text).toBe(4784);
+    expect(countKiroRequestTokens(kiroRequest(sonnet), countTextTokens) - text).toBe(1560);
     expect(
-      countKiroRequestTokens(kiroRequest(sonnet), { imageLimits: HIGH_RESOLUTION_IMAGE_LIMITS }) - text,
+      countKiroRequestTokens(kiroRequest(sonnet), countTextTokens, {
+        imageLimits: HIGH_RESOLUTION_IMAGE_LIMITS,
+      }) - text,
     ).toBe(4784);
   });
 
   it('counts an unreadable image as the largest standard image', () => {
     const broken = { format: 'jpeg' as const, source: { bytes: 'AAAA' } };
-    const text = countKiroRequestTokens(kiroRequest(user('x')));
-    expect(countKiroRequestTokens(kiroRequest(user('x', { images: [broken] }))) - text).toBe(1568);
+    const text = countKiroRequestTokens(kiroRequest(user('x')), countTextTokens);
+    expect(countKiroRequestTokens(kiroRequest(user('x', { images: [broken] })), countTextTokens) - text).toBe(
+      1568,
+    );
   });
 });

@@ -151,6 +151,24 @@ describe('hard case 8: count_tokens and token accounting parity', () => {
     expect(messageDelta(cc.events).usage.input_tokens).toBe(upstreamInput);
   });
 
+  it('"Hello, Claude!" counts 2 008 by default and kiro.rs\'s 8 with kiroPromptTokens 0, on both endpoints', async () => {
+    const hello = { model: MODEL, messages: [{ role: 'user' as const, content: 'Hello, Claude!' }] };
+    const started = async () => messageStart((await collectSse(stack, { ...hello, max_tokens: 16 })).events);
+    try {
+      for (const [kiroPromptTokens, expected] of [
+        [2000, 2008],
+        [0, 8],
+        [500, 508],
+      ] as const) {
+        configure({ kiroPromptTokens });
+        expect(await count(hello)).toBe(expected);
+        expect((await started()).message.usage.input_tokens).toBe(expected);
+      }
+    } finally {
+      configure({ kiroPromptTokens: KIRO_HIDDEN_PROMPT_TOKENS });
+    }
+  });
+
   it('counts images by pixel size (28 px patches), never by base64 length', async () => {
     const textOnly = await count({
       model: MODEL,
@@ -181,6 +199,9 @@ describe('hard case 8: count_tokens and token accounting parity', () => {
         metadata: { user_id: 'u' },
       } as Anthropic.MessageCountTokensParams);
       expect(counted).toBe(4242 + KIRO_HIDDEN_PROMPT_TOKENS);
+      configure({ kiroPromptTokens: 0 });
+      expect(await count(rich)).toBe(4242);
+      configure({ kiroPromptTokens: KIRO_HIDDEN_PROMPT_TOKENS });
       const call = calls.at(-1)!;
       expect(call.headers['x-api-key']).toBe('remote-key');
       expect(call.headers.authorization).toBeUndefined();

@@ -16,6 +16,7 @@ import { buildSystemTurns, extractSystemPrompt } from './system-prompt.js';
 import { buildThinkingPrefix, hasThinkingTags } from './thinking-prefix.js';
 import { buildToolChoiceInstruction } from './tool-choice-instruction.js';
 import { collectToolNames, createToolNameRegistry } from './tool-name-registry.js';
+import { quoteInput } from '../../shared/quote-input.js';
 
 export type { ConversionContext, ConversionResult, ThinkingSettings } from './conversion-context.js';
 
@@ -31,7 +32,8 @@ export function convertAnthropicRequestToKiro(
 ): ConversionResult {
   const warnings: string[] = [];
   const model = resolveModel(request.model, context.modelMapping);
-  if (model === undefined) throw new NotFoundError(`model: ${request.model} is not available through Kiro`);
+  if (model === undefined)
+    throw new NotFoundError(`model: ${quoteInput(request.model)} is not available through Kiro`);
   if (request.messages.length === 0)
     throw new InvalidRequestError('messages: at least one message is required');
 

@@ -1,5 +1,6 @@
 import { InvalidRequestError } from '../../shared/errors.js';
 import { sniffBase64Image, type ImageMediaType } from '../../shared/image-info.js';
+import { quoteInput } from '../../shared/quote-input.js';
 import type { KiroImage, KiroImageFormat } from '../../upstream/kiro-request.js';
 
 const FORMATS: Record<ImageMediaType, KiroImageFormat> = {
@@ -42,7 +43,7 @@ export function convertImage(block: { source?: unknown }, path: string, warnings
   }
   if (typeof source.media_type === 'string' && source.media_type.toLowerCase() !== info.mediaType) {
     warnings.push(
-      `${path}: media_type ${source.media_type} corrected to ${info.mediaType} from the image bytes`,
+      `${path}: media_type ${quoteInput(source.media_type)} corrected to ${info.mediaType} from the image bytes`,
     );
   }
   return { format: FORMATS[info.mediaType], source: { bytes } };

@@ -1,4 +1,6 @@
 import type { AnyContentBlock, ToolResultBlock } from '../../protocols/anthropic/messages-request.js';
+import { assertJsonDepth } from '../../protocols/anthropic/messages-request.js';
+import { quoteInput } from '../../shared/quote-input.js';
 import { convertDocument } from './convert-document.js';
 import { convertImage } from './convert-images.js';
 import { convertToolResult } from './convert-tool-result.js';
@@ -78,17 +80,21 @@ function convertAssistantBlocks(
         const id = typeof record.id === 'string' ? record.id : '';
         const name = typeof record.name === 'string' ? record.name : '';
         if (id === '' || name === '') warnings.push(`${blockPath}: tool_use without id or name ignored`);
-        else if (ids.has(id)) warnings.push(`${blockPath}: duplicate tool_use id ${id} ignored`);
+        else if (ids.has(id)) warnings.push(`${blockPath}: duplicate tool_use id ${quoteInput(id)} ignored`);
         else {
           ids.add(id);
-          turn.toolUses.push({ toolUseId: id, name: names.toKiro(name), input: toolInput(record.input) });
+          turn.toolUses.push({
+            toolUseId: id,
+            name: names.toKiro(name),
+            input: toolInput(record.input, `${blockPath}.input`),
+          });
         }
         break;
       }
       case 'image':
       case 'document':
       case 'tool_result':
-        warnings.push(`${blockPath}: ${block.type} in an assistant message ignored`);
+        warnings.push(`${blockPath}: ${quoteInput(block.type)} in an assistant message ignored`);
         break;
       default:
         pushOther(turn.texts, record, blockPath, warnings);
@@ -105,19 +111,27 @@ function pushOther(texts: string[], block: Record<string, unknown>, path: string
   const text = otherBlockText(block);
   if (text !== undefined) texts.push(text);
   else if (block.type !== 'server_tool_use')
-    warnings.push(`${path}: unsupported ${String(block.type)} block ignored`);
+    warnings.push(`${path}: unsupported ${quoteInput(String(block.type))} block ignored`);
 }
 
-/** Kiro wants tool input as a JSON object; a JSON-object string is parsed, anything else becomes `{}`. */
-function toolInput(input: unknown): Record<string, unknown> {
-  if (typeof input === 'string') {
+/**
+ * Kiro wants tool input as a JSON object; a JSON-object string is parsed (its depth checked like the
+ * body's, which could not see inside it), anything else becomes `{}`.
+ */
+function toolInput(input: unknown, path: string): Record<string, unknown> {
+  let value = input;
+  while (typeof value === 'string') {
     try {
-      return toolInput(JSON.parse(input));
+      value = JSON.parse(value) as unknown;
     } catch {
       return {};
     }
+    assertJsonDepth(
+      value,
+      path.split('.').map((key) => (/^\d+$/.test(key) ? Number(key) : key)),
+    );
   }
-  return typeof input === 'object' && input !== null && !Array.isArray(input)
-    ? (input as Record<string, unknown>)
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
     : {};
 }

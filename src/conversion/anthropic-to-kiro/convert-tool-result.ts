@@ -4,6 +4,7 @@ import { convertDocument } from './convert-document.js';
 import { convertImage } from './convert-images.js';
 import { otherBlockText } from './other-block-text.js';
 import type { UserTurn } from './turn.js';
+import { quoteInput } from '../../shared/quote-input.js';
 
 /** Tool results need non-empty content (user-needs appendix A). */
 export const EMPTY_TOOL_RESULT = '(empty result)';
@@ -39,7 +40,7 @@ export function convertToolResult(
       } else {
         const text = otherBlockText(record);
         if (text === undefined)
-          warnings.push(`${itemPath}: unsupported ${item.type} block in tool_result ignored`);
+          warnings.push(`${itemPath}: unsupported ${quoteInput(item.type)} block in tool_result ignored`);
         else texts.push(text);
       }
     });

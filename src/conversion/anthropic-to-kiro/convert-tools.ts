@@ -3,6 +3,7 @@ import type { KiroToolSpecification } from '../../upstream/kiro-request.js';
 import { normalizeJsonSchema } from './normalize-json-schema.js';
 import type { ToolNameRegistry } from './tool-name-registry.js';
 import { countCharacters, truncateCharacters } from './truncate-characters.js';
+import { quoteInput } from '../../shared/quote-input.js';
 
 /** The upstream fails on longer descriptions (protocol §3.3; 10 240 observed, kiro.rs uses 10 000). */
 export const MAX_TOOL_DESCRIPTION_CHARACTERS = 10_000;
@@ -41,13 +42,15 @@ export function convertTools(
     if (isServerTool(tool)) {
       serverToolNames.add(tool.name);
       warnings.push(
-        `tools.${index}: server tool "${tool.name}" (${tool.type}) is not supported through Kiro; ignored`,
+        `tools.${index}: server tool "${quoteInput(tool.name)}" (${quoteInput(tool.type ?? '')}) is not supported through Kiro; ignored`,
       );
       return;
     }
     const kiroName = names.toKiro(tool.name);
     if (seen.has(kiroName.toLowerCase())) {
-      warnings.push(`tools.${index}: duplicate tool name "${tool.name}"; only the first definition is sent`);
+      warnings.push(
+        `tools.${index}: duplicate tool name "${quoteInput(tool.name)}"; only the first definition is sent`,
+      );
       return;
     }
     seen.add(kiroName.toLowerCase());

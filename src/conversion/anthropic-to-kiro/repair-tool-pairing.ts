@@ -1,6 +1,7 @@
 import type { KiroToolResult } from '../../upstream/kiro-request.js';
 import { cloneTurn } from './merge-turns.js';
 import type { Turn, UserTurn } from './turn.js';
+import { quoteInput } from '../../shared/quote-input.js';
 
 export interface PairedTurns {
   history: Turn[];
@@ -34,7 +35,9 @@ export function repairToolPairing(
         usedIds.add(toolUse.toolUseId);
         if (!reused && answered.has(toolUse.toolUseId)) return true;
         const why = reused ? 'reuses an earlier id' : 'has no tool_result in the next user turn';
-        warnings.push(`tool_use ${toolUse.toolUseId} (${toolUse.name}) ${why}; removed`);
+        warnings.push(
+          `tool_use ${quoteInput(toolUse.toolUseId)} (${quoteInput(toolUse.name)}) ${why}; removed`,
+        );
         return false;
       });
       return;
@@ -53,10 +56,10 @@ export function repairToolPairing(
         open.delete(result.toolUseId);
         kept.push(result);
       } else if (duplicate) {
-        warnings.push(`tool_result ${result.toolUseId}: duplicate dropped`);
+        warnings.push(`tool_result ${quoteInput(result.toolUseId)}: duplicate dropped`);
       } else {
         warnings.push(
-          `tool_result ${result.toolUseId} answers no tool_use in the previous assistant turn; sent as text`,
+          `tool_result ${quoteInput(result.toolUseId)} answers no tool_use in the previous assistant turn; sent as text`,
         );
         orphanTexts.push(orphanResultText(result));
       }

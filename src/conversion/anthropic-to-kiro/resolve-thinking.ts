@@ -2,6 +2,7 @@ import type { AnthropicMessagesRequest } from '../../protocols/anthropic/message
 import { describeKiroModel } from '../models/describe-kiro-model.js';
 import type { ResolvedModel } from '../models/resolve-model.js';
 import type { ThinkingSettings } from './conversion-context.js';
+import { quoteInput } from '../../shared/quote-input.js';
 
 export const DEFAULT_THINKING_BUDGET = 20_000;
 export const MIN_THINKING_BUDGET = 1_024;
@@ -38,7 +39,9 @@ function adaptive(effort: unknown, warnings: string[]): ThinkingSettings {
   if (effort === undefined || effort === null) return { mode: 'adaptive', effort: DEFAULT_THINKING_EFFORT };
   const normalized = typeof effort === 'string' ? effort.trim().toLowerCase() : '';
   if (EFFORTS.has(normalized)) return { mode: 'adaptive', effort: normalized };
-  warnings.push(`output_config.effort: unknown effort ${JSON.stringify(effort)}, using "high"`);
+  warnings.push(
+    `output_config.effort: unknown effort ${quoteInput(JSON.stringify(effort) ?? typeof effort)}, using "high"`,
+  );
   return { mode: 'adaptive', effort: DEFAULT_THINKING_EFFORT };
 }
 

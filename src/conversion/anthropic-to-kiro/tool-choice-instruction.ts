@@ -1,6 +1,7 @@
 import type { AnthropicToolChoice } from '../../protocols/anthropic/messages-request.js';
 import type { ConvertedTools } from './convert-tools.js';
 import type { ToolNameRegistry } from './tool-name-registry.js';
+import { quoteInput } from '../../shared/quote-input.js';
 
 /**
  * Kiro has no tool_choice field, so the choice becomes an instruction appended to the current user message,
@@ -32,7 +33,7 @@ export function buildToolChoiceInstruction(
         const why = tools.serverToolNames.has(name)
           ? 'is a server tool Kiro cannot run'
           : 'is not a declared tool';
-        warnings.push(`tool_choice: "${name}" ${why}; ignored`);
+        warnings.push(`tool_choice: "${quoteInput(name)}" ${why}; ignored`);
       }
       break;
     }

@@ -93,6 +93,23 @@ describe('KiroToAnthropicTranslator', () => {
     expect(translator.usage).toEqual(message.usage);
   });
 
+  it('without countTokens, settles the output count later into the message_delta already emitted', () => {
+    const { translator, output } = run([text('Hello there.'), { type: 'contextUsage', percentage: 1 }], {
+      countTokens: undefined,
+    });
+    expect(translator.awaitsOutputTokens).toBe(true);
+    expect(translator.generatedText).toBe('Hello there.');
+    translator.settleOutputTokens(3);
+    expect(translator.awaitsOutputTokens).toBe(false);
+    const delta = output.find((event) => event.type === 'message_delta');
+    // 1 % of 200 000 covers input and output.
+    expect(delta?.type === 'message_delta' && delta.usage).toMatchObject({
+      output_tokens: 3,
+      input_tokens: 1997,
+    });
+    expect(translator.inputTokens).toBe(1997);
+  });
+
   it('reports at least one output token', () => {
     expect(run([text('hi')], { countTokens: () => 0 }).message.usage.output_tokens).toBe(1);
   });

@@ -23,7 +23,11 @@ export interface KiroToAnthropicOptions {
   thinking: boolean;
   /** Shortened tool name → the client's original name. */
   toolNameMap: ReadonlyMap<string, string>;
-  countTokens: (text: string) => number;
+  /**
+   * Counts the output when the turn ends. Without it, usage carries a provisional output count
+   * until the caller, having counted `generatedText` elsewhere, calls `settleOutputTokens`.
+   */
+  countTokens?: (text: string) => number;
 }
 
 /** What the client is told when Kiro's answer held no text, tool call or thinking. */
@@ -58,9 +62,29 @@ export class KiroToAnthropicTranslator {
   private finalUsage: Usage | undefined;
   private creditsUsed = 0;
   private percentage: number | undefined;
+  private outputSettled = false;
 
   constructor(private readonly options: KiroToAnthropicOptions) {
     this.extractor = options.thinking ? new ThinkingExtractor() : undefined;
+  }
+
+  /** Everything the model generated, to count output tokens with. */
+  get generatedText(): string {
+    return this.generated.join('');
+  }
+
+  /** True once the turn ended and its usage still waits for `settleOutputTokens`. */
+  get awaitsOutputTokens(): boolean {
+    return this.finalUsage !== undefined && !this.outputSettled;
+  }
+
+  /** Puts the output count into the final usage, in place: the message_delta already emitted carries it. */
+  settleOutputTokens(count: number): void {
+    const usage = this.finalUsage;
+    if (usage === undefined) return;
+    usage.output_tokens = Math.max(1, count);
+    usage.input_tokens = this.inputTokensGiven(usage.output_tokens);
+    this.outputSettled = true;
   }
 
   /** Final usage, once `finish()` or `fail()` ran. */
@@ -295,18 +319,22 @@ export class KiroToAnthropicTranslator {
    * whose percentage covers input and output (§4.8), else the request estimate.
    */
   private computeUsage(): Usage {
-    const outputTokens = Math.max(1, this.options.countTokens(this.generated.join('')));
-    const inputTokens =
-      this.percentage === undefined
-        ? this.options.inputTokens
-        : Math.max(0, Math.round((this.percentage * this.options.contextWindow) / 100) - outputTokens);
+    const count = this.options.countTokens;
+    const outputTokens = Math.max(1, count ? count(this.generatedText) : 1);
+    this.outputSettled = count !== undefined;
     this.finalUsage = {
-      input_tokens: inputTokens,
+      input_tokens: this.inputTokensGiven(outputTokens),
       output_tokens: outputTokens,
       cache_creation_input_tokens: 0,
       cache_read_input_tokens: 0,
     };
     return this.finalUsage;
+  }
+
+  private inputTokensGiven(outputTokens: number): number {
+    return this.percentage === undefined
+      ? this.options.inputTokens
+      : Math.max(0, Math.round((this.percentage * this.options.contextWindow) / 100) - outputTokens);
   }
 
   private toolNameMapped(name: string): string {

@@ -1,7 +1,6 @@
 import { convertAnthropicRequestToKiro } from '../../conversion/anthropic-to-kiro/convert-anthropic-request-to-kiro.js';
 import type { GatewayServices } from './gateway-services.js';
 import { parseMessagesRequest } from '../../protocols/anthropic/messages-request.js';
-import { KIRO_HIDDEN_PROMPT_TOKENS, countKiroRequestTokens } from '../../tokens/count-kiro-request-tokens.js';
 import { countTokensRemote } from '../../tokens/count-tokens-remote.js';
 import { requireApiKey } from '../api-key-auth.js';
 import { sendJson } from '../anthropic-error-body.js';
@@ -11,8 +10,8 @@ import { conversionContext } from './conversion-context.js';
 
 /**
  * POST /v1/messages/count_tokens. The count is made on the request Kiro would receive (our injected
- * system turn, thinking prefix and tool suffixes included) plus Kiro's hidden prompt, so it agrees
- * with message_start. An external count API, when configured, is asked first.
+ * system turn, thinking prefix and tool suffixes included) plus Kiro's hidden prompt
+ * (`kiroPromptTokens`), on the tokenizer worker, so it agrees with message_start. An external count API, when configured, is asked first.
  */
 export function countTokensHandler(services: GatewayServices): RouteHandler {
   return async (context) => {
@@ -29,10 +28,13 @@ export function countTokensHandler(services: GatewayServices): RouteHandler {
         onFailure: (reason) => context.logger.warn({ reason }, 'count_tokens API failed; counting locally'),
       });
       if (remote !== undefined) {
-        sendJson(context.response, 200, { input_tokens: remote + KIRO_HIDDEN_PROMPT_TOKENS });
+        sendJson(context.response, 200, { input_tokens: remote + config.kiroPromptTokens });
         return;
       }
     }
-    sendJson(context.response, 200, { input_tokens: countKiroRequestTokens(conversion.request) });
+    const inputTokens = await services.tokenCounter.countRequest(conversion.request, {
+      hiddenPromptTokens: config.kiroPromptTokens,
+    });
+    sendJson(context.response, 200, { input_tokens: inputTokens });
   };
 }

@@ -7,6 +7,7 @@ import type { DispatchDependencies } from '../../dispatch/execute-with-failover.
 import type { Clock, IdGenerator } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import type { RequestLogStore } from '../../storage/request-log-store.js';
+import type { TokenCounter } from '../../tokens/token-counter.js';
 import type { KiroClient } from '../../upstream/kiro-client.js';
 import type { ModelSubstitutions } from './model-substitutions.js';
 
@@ -26,4 +27,6 @@ export interface GatewayServices {
   substitutions: ModelSubstitutions;
   dispatch: DispatchDependencies;
   requestLog: RequestLogStore | undefined;
+  /** The Claude tokenizer, on its worker thread. */
+  tokenCounter: TokenCounter;
 }

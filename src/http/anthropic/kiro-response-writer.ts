@@ -5,7 +5,6 @@ import { patchMessageStartInputTokens } from '../../conversion/kiro-to-anthropic
 import type { GatewayServices } from './gateway-services.js';
 import type { AnthropicStreamEvent } from '../../protocols/anthropic/stream-events.js';
 import { encodeSseEvent } from '../../protocols/anthropic/encode-sse-event.js';
-import { countTextTokens } from '../../tokens/claude-tokenizer.js';
 import type { KiroEvent } from '../../upstream/event-stream/kiro-event.js';
 import { EventStreamError } from '../../upstream/event-stream/event-stream-error.js';
 import type { KiroEventStream } from '../../upstream/read-until-content.js';
@@ -173,6 +172,7 @@ export class KiroResponseWriter {
         return { status: 499, firstByteAt: undefined, usage: this.usage(), error };
       events.push(...translator.fail(streamFailureOf(error)));
     }
+    await this.settle();
     const message = aggregateMessage(events);
     sendJson(this.context.response, 200, message, {
       'request-id': this.context.requestId,
@@ -189,7 +189,6 @@ export class KiroResponseWriter {
       contextWindow: this.contextWindow,
       thinking: this.input.thinking && (this.input.stream || this.services.config().extractThinking),
       toolNameMap: this.input.toolNameMap,
-      countTokens: countTextTokens,
     });
     return this.translatorValue;
   }
@@ -203,8 +202,16 @@ export class KiroResponseWriter {
     };
   }
 
+  /** The output is counted once, on the tokenizer worker, when the turn has ended. */
+  private async settle(): Promise<void> {
+    const translator = this.translatorValue;
+    if (translator?.awaitsOutputTokens)
+      translator.settleOutputTokens(await this.services.tokenCounter.countText(translator.generatedText));
+  }
+
   private async emit(events: AnthropicStreamEvent[]): Promise<void> {
     if (events.length === 0) return;
+    await this.settle();
     if (this.input.buffered) this.held.push(...events);
     else await this.sse?.write(encodeAll(events));
   }

@@ -13,9 +13,7 @@ import type { AnthropicMessagesRequest } from '../../protocols/anthropic/message
 import { parseMessagesRequest } from '../../protocols/anthropic/messages-request.js';
 import { isGatewayError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
-import { countKiroRequestTokens } from '../../tokens/count-kiro-request-tokens.js';
 import type { KiroCallContext } from '../../upstream/kiro-client.js';
-import type { KiroGenerateRequest } from '../../upstream/kiro-request.js';
 import { readUntilContent } from '../../upstream/read-until-content.js';
 import type { KiroEventStream } from '../../upstream/read-until-content.js';
 import { requireApiKey } from '../api-key-auth.js';
@@ -26,6 +24,7 @@ import { recordOutcome } from './request-outcome.js';
 import { KiroResponseWriter } from './kiro-response-writer.js';
 import { handleWebSearch } from './web-search-route.js';
 import { conversionContext } from './conversion-context.js';
+import { estimateInputTokens } from './estimate-input-tokens.js';
 import { newMessageId } from './new-message-id.js';
 import { offeredModelChooser } from './offered-model-chooser.js';
 
@@ -33,11 +32,6 @@ export interface MessagesVariant {
   /** `/cc/v1`: buffer the stream until upstream ends so message_start.input_tokens is exact. */
   buffered: boolean;
   endpoint: string;
-}
-
-/** Counts after the event loop had a chance to send the upstream request, so counting never delays it. */
-function estimateInputTokens(request: KiroGenerateRequest): Promise<number> {
-  return new Promise((resolve) => setImmediate(() => resolve(countKiroRequestTokens(request))));
 }
 
 /** Authenticates, reads and validates an Anthropic Messages request. */
@@ -87,8 +81,11 @@ function upstreamCall(
       call,
       setKiroModelId(body, converted, kiroModelId, userMessages),
     );
+    // Read at once: bytes Kiro sent before a dropped connection must not wait for the stream to open.
+    const reading = readUntilContent(response, logger);
+    reading.catch(() => undefined);
     await onAccepted(kiroModelId);
-    return readUntilContent(response, logger);
+    return reading;
   };
 }
 
@@ -131,7 +128,7 @@ async function dispatchAndRespond(
     await writer.open(await inputTokens());
   };
   let estimate: Promise<number> | undefined;
-  const inputTokens = () => (estimate ??= estimateInputTokens(conversion.request));
+  const inputTokens = () => (estimate ??= estimateInputTokens(services, conversion.request));
   // A stream opens when Kiro accepts, as before reading ahead for content: pings keep it alive.
   const chooseModel = offeredModelChooser(services, conversion.model);
   const dispatching = executeWithFailover(

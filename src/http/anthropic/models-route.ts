@@ -8,6 +8,7 @@ import { NotFoundError } from '../../shared/errors.js';
 import { requireApiKey } from '../api-key-auth.js';
 import { sendJson } from '../anthropic-error-body.js';
 import type { RouteHandler } from '../router.js';
+import { quoteInput } from '../../shared/quote-input.js';
 
 function toAnthropicModel(model: Pick<ModelCatalogEntry, 'id' | 'displayName' | 'createdAt'>) {
   return { type: 'model', id: model.id, display_name: model.displayName, created_at: model.createdAt };
@@ -60,7 +61,7 @@ export function getModelHandler(services: GatewayServices): RouteHandler {
       return Promise.resolve();
     }
     const resolved = resolveModel(id, config.modelMapping);
-    if (!resolved) throw new NotFoundError(`model: ${id}`);
+    if (!resolved) throw new NotFoundError(`model: ${quoteInput(id)}`);
     const sameKiroModel = listModels().find((model) => model.kiroModelId === resolved.kiroModelId);
     sendJson(context.response, 200, {
       type: 'model',

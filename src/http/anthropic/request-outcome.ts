@@ -2,6 +2,7 @@ import type { CredentialEntry } from '../../credentials/credential-entry.js';
 import { recordSuccess, recordUsage } from '../../credentials/credential-health.js';
 import type { GatewayServices } from './gateway-services.js';
 import { isGatewayError } from '../../shared/errors.js';
+import { quoteInput } from '../../shared/quote-input.js';
 
 export interface RequestOutcome {
   requestId: string;
@@ -32,7 +33,7 @@ export function recordOutcome(services: GatewayServices, outcome: RequestOutcome
     at: outcome.startedAt,
     requestId: outcome.requestId,
     endpoint: outcome.endpoint,
-    model: outcome.model,
+    model: outcome.model === undefined ? undefined : quoteInput(outcome.model),
     kiroModel: outcome.kiroModel,
     credentialId: entry?.id,
     stream: outcome.stream,

@@ -14,27 +14,42 @@ import type { GatewayServices } from './gateway-services.js';
 import type { AnthropicMessagesRequest } from '../../protocols/anthropic/messages-request.js';
 import { encodeSseEvent } from '../../protocols/anthropic/encode-sse-event.js';
 import { isGatewayError } from '../../shared/errors.js';
-import { countTextTokens } from '../../tokens/claude-tokenizer.js';
-import { countKiroRequestTokens } from '../../tokens/count-kiro-request-tokens.js';
 import { sendJson } from '../anthropic-error-body.js';
 import type { RouteContext } from '../router.js';
 import { SseStream } from '../sse-stream.js';
 import { conversionContext } from './conversion-context.js';
 import { newMessageId } from './new-message-id.js';
+import { estimateInputTokens } from './estimate-input-tokens.js';
 import { recordOutcome } from './request-outcome.js';
 
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const randomAlphanumeric = (length: number): string =>
   Array.from({ length }, () => ALPHANUMERIC[randomInt(ALPHANUMERIC.length)]).join('');
 
-function estimate(services: GatewayServices, request: AnthropicMessagesRequest, query: string): number {
+function estimate(
+  services: GatewayServices,
+  request: AnthropicMessagesRequest,
+  query: string,
+): Promise<number> {
   try {
-    return countKiroRequestTokens(
+    return estimateInputTokens(
+      services,
       convertAnthropicRequestToKiro(request, conversionContext(services)).request,
     );
   } catch {
-    return countTextTokens(query);
+    return services.tokenCounter.countText(query);
   }
+}
+
+type RenderInput = Parameters<typeof renderWebSearchEvents>[0];
+
+/** Renders twice: once to learn which texts it counts, then with their counts from the tokenizer worker. */
+async function renderCounted(services: GatewayServices, input: Omit<RenderInput, 'countTokens'>) {
+  const texts: string[] = [];
+  renderWebSearchEvents({ ...input, countTokens: (text) => (texts.push(text), 0) });
+  const counts = await services.tokenCounter.countTexts(texts);
+  const byText = new Map(texts.map((text, index) => [text, counts[index]!]));
+  return renderWebSearchEvents({ ...input, countTokens: (text) => byText.get(text) ?? 0 });
 }
 
 /**
@@ -82,14 +97,13 @@ export async function handleWebSearch(
     recordOutcome(services, { ...base, entry: undefined, status, firstByteAt: undefined, error });
     throw error;
   }
-  const events = renderWebSearchEvents({
+  const events = await renderCounted(services, {
     query,
     results,
     model: request.model,
     messageId: newMessageId(),
     toolUseId: `srvtoolu_${randomBytes(16).toString('hex')}`,
-    inputTokens: estimate(services, request, query),
-    countTokens: countTextTokens,
+    inputTokens: await estimate(services, request, query),
   });
   const final = events.find((event) => event.type === 'message_delta');
   const usage =

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { InvalidRequestError } from '../../shared/errors.js';
+import { MAX_JSON_DEPTH, findTooDeepPath } from '../../shared/json-depth.js';
+import { quoteInput } from '../../shared/quote-input.js';
 
 // The Anthropic Messages request as clients send it. Fields Anthropic accepts but Kiro cannot use
 // (temperature, metadata, container, context_management, …) are accepted: objects are loose.
@@ -188,13 +190,35 @@ export function describeZodError(error: z.ZodError): string {
     .slice(0, 3)
     .map((issue) => {
       const { path, message } = flattenIssue(issue, []);
-      return path.length > 0 ? `${path.map(String).join('.')}: ${message}` : message;
+      return path.length > 0
+        ? `${path.map((key) => quoteInput(String(key), 40)).join('.')}: ${message}`
+        : message;
     })
     .join('; ');
 }
 
+/** Containers of the request's own structure; the field named in a depth error is the first one past them. */
+const ENVELOPE_KEYS = new Set<PropertyKey>(['messages', 'content', 'tools', 'system']);
+
+/** `tools.0.input_schema` for a path that goes on into the schema. */
+function fieldOf(path: PropertyKey[]): string {
+  const end = path.findIndex((key) => typeof key !== 'number' && !ENVELOPE_KEYS.has(key));
+  const field = (end === -1 ? path : path.slice(0, end + 1)).map((key) => quoteInput(String(key), 40));
+  return field.length > 0 ? field.join('.') : 'request body';
+}
+
+/** Throws InvalidRequestError naming the field when `value` nests deeper than MAX_JSON_DEPTH levels. */
+export function assertJsonDepth(value: unknown, prefix: PropertyKey[] = []): void {
+  const path = findTooDeepPath(value, MAX_JSON_DEPTH - prefix.length);
+  if (path === undefined) return;
+  throw new InvalidRequestError(
+    `${fieldOf([...prefix, ...path])}: nests deeper than ${MAX_JSON_DEPTH} levels (counted from the request body)`,
+  );
+}
+
 /** Validates an untrusted body; throws InvalidRequestError naming the field. */
 export function parseMessagesRequest(body: unknown): AnthropicMessagesRequest {
+  assertJsonDepth(body);
   const result = messagesRequestSchema.safeParse(body);
   if (!result.success) throw new InvalidRequestError(describeZodError(result.error));
   return result.data;
