@@ -105,3 +105,20 @@ export class EmptyAnswerError extends Error {
     this.name = 'EmptyAnswerError';
   }
 }
+
+/**
+ * Kiro accepted, then sent a retryable exception or error frame before any content: nothing reached
+ * the client, so it is classified as the HTTP failure of the same class (ThrottlingException as 429).
+ */
+export class UpstreamStreamException extends UpstreamHttpError {
+  constructor(status: number, exceptionType: string, message: string, reason: string | undefined) {
+    super(
+      'generateAssistantResponse',
+      status,
+      JSON.stringify({ __type: exceptionType, message, reason }),
+      undefined,
+    );
+    this.name = 'UpstreamStreamException';
+    this.message = `Kiro sent ${exceptionType}${reason ? ` (${reason})` : ''} before any content: ${message}`;
+  }
+}
