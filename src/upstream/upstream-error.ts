@@ -122,3 +122,14 @@ export class UpstreamStreamException extends UpstreamHttpError {
     this.message = `Kiro sent ${exceptionType}${reason ? ` (${reason})` : ''} before any content: ${message}`;
   }
 }
+
+/**
+ * Kiro's MCP web search answered HTTP 200 but failed (a JSON-RPC error, `isError`, an unreadable
+ * body) and found nothing: a transient upstream failure, retried and failed over like a 5xx.
+ */
+export class McpToolError extends Error {
+  constructor(detail: string) {
+    super(`Kiro web search failed: ${detail}`);
+    this.name = 'McpToolError';
+  }
+}

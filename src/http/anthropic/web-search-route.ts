@@ -16,6 +16,7 @@ import { encodeSseEvent } from '../../protocols/anthropic/encode-sse-event.js';
 import { isGatewayError } from '../../shared/errors.js';
 import { countTextTokens } from '../../tokens/claude-tokenizer.js';
 import { countKiroRequestTokens } from '../../tokens/count-kiro-request-tokens.js';
+import { McpToolError } from '../../upstream/upstream-error.js';
 import { sendJson } from '../anthropic-error-body.js';
 import type { RouteContext } from '../router.js';
 import { SseStream } from '../sse-stream.js';
@@ -35,6 +36,13 @@ function estimate(services: GatewayServices, request: AnthropicMessagesRequest, 
   } catch {
     return countTextTokens(query);
   }
+}
+
+/** The search's results; a search that failed and found nothing throws, so it is retried. */
+function searchResultsOf(body: unknown): WebSearchResults {
+  const results = parseMcpWebSearchResponse(body);
+  if (results.results.length === 0 && results.error !== undefined) throw new McpToolError(results.error);
+  return results;
 }
 
 /**
@@ -73,10 +81,10 @@ export async function handleWebSearch(
     const dispatched = await executeWithFailover(
       services.dispatch,
       { model, sessionId: extractSessionId(request), signal: abort.signal },
-      (call) => services.client.callMcp(call, rpc),
+      async (call) => searchResultsOf(await services.client.callMcp(call, rpc)),
     );
     entry = dispatched.entry;
-    results = parseMcpWebSearchResponse(dispatched.result);
+    results = dispatched.result;
   } catch (error) {
     const status = abort.signal.aborted ? 499 : isGatewayError(error) ? error.status : 500;
     recordOutcome(services, { ...base, entry: undefined, status, firstByteAt: undefined, error });
@@ -84,7 +92,7 @@ export async function handleWebSearch(
   }
   const events = renderWebSearchEvents({
     query,
-    results,
+    results: results.results,
     model: request.model,
     messageId: newMessageId(),
     toolUseId: `srvtoolu_${randomBytes(16).toString('hex')}`,
