@@ -5,9 +5,8 @@ import Anthropic from '@anthropic-ai/sdk';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SimScript } from '../../src/simulator/script-types.js';
 import { collectSse, messageDelta, streamedText } from '../helpers/collect-sse.js';
-import { chatCounts, entry, recordBackoff, simId, socialAccounts, warmUp } from '../helpers/pool-harness.js';
+import { chatCounts, entry, simId, startPriorityPool } from '../helpers/pool-harness.js';
 import type { Stack } from '../helpers/start-stack.js';
-import { startStack } from '../helpers/start-stack.js';
 
 const MODEL = 'claude-sonnet-4-6';
 const request = (text: string) => ({
@@ -34,13 +33,7 @@ afterEach(async () => {
 
 /** A cooldown within maxRetryWaitSeconds (60), so a throttled pool answers 429 rather than 403. */
 async function start(accounts: number): Promise<Stack> {
-  const current = (stack = await startStack({
-    accounts: socialAccounts(accounts),
-    config: { loadBalancingMode: 'priority', cooldownSeconds: 30 },
-  }));
-  recordBackoff(current);
-  await warmUp(current);
-  return current;
+  return (stack = await startPriorityPool(accounts, { cooldownSeconds: 30 }));
 }
 
 /** The answer text, streamed or not; fails on anything but a normal end_turn. */

@@ -3,7 +3,7 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blockTypes, collectSse, eventsOfType, messageDelta, postJson } from '../helpers/collect-sse.js';
-import { recordBackoff, simId, socialAccounts, warmUp } from '../helpers/pool-harness.js';
+import { recordBackoff, simId, startPriorityPool } from '../helpers/pool-harness.js';
 import type { Stack } from '../helpers/start-stack.js';
 import { startStack } from '../helpers/start-stack.js';
 import { chatRequests } from '../helpers/upstream-requests.js';
@@ -132,9 +132,7 @@ describe('hard case 3 (server tool): web search through Kiro MCP', () => {
 describe('web search on two accounts', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ accounts: socialAccounts(2), config: { loadBalancingMode: 'priority' } });
-    recordBackoff(stack);
-    await warmUp(stack);
+    stack = await startPriorityPool(2);
   });
   afterAll(() => stack.close());
 
