@@ -159,7 +159,12 @@ export const webSearchSchema = z.strictObject({
     )
     .optional(),
   error: z
-    .strictObject({ code: z.number().int(), message: z.string(), data: z.unknown().optional() })
+    .strictObject({
+      code: z.number().int(),
+      message: z.string(),
+      data: z.unknown().optional(),
+      accountId: z.string().optional(),
+    })
     .optional(),
 }) satisfies z.ZodType<WebSearchConfig>;
 

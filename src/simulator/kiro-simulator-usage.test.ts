@@ -310,5 +310,15 @@ describe('KiroSimulator usage, models, profiles and MCP', () => {
       expect(await parse.json()).toMatchObject({ error: { code: -32700 } });
       expect((await postJson(simulator, '/mcp', call('q'))).status).toBe(403);
     });
+
+    it('answers the error form only to one account when the error names it', async () => {
+      const failing = simulator.addAccount({ authMethod: 'social' });
+      const healthy = simulator.addAccount({ authMethod: 'social' });
+      simulator.setWebSearch({ error: { code: -32000, message: 'down here', accountId: failing.id } });
+      const failed = await (await postJson(simulator, '/mcp', call('q'), authHeaders(failing))).json();
+      expect(failed).toMatchObject({ error: { code: -32000, message: 'down here' } });
+      const served = await (await postJson(simulator, '/mcp', call('q'), authHeaders(healthy))).json();
+      expect(served).toMatchObject({ result: { isError: false } });
+    });
   });
 });

@@ -45,7 +45,11 @@ const WEB_SEARCH_TOOL = {
 };
 
 /** The JSON-RPC answer for a parsed body (HTTP 200 either way, like JSON-RPC over HTTP). */
-export function answerMcp(body: unknown, config: WebSearchConfig): Record<string, unknown> {
+export function answerMcp(
+  body: unknown,
+  config: WebSearchConfig,
+  accountId: string,
+): Record<string, unknown> {
   if (!isObject(body)) return rpcError(null, -32600, 'Invalid Request');
   const id = body.id ?? null;
   if (body.method === 'tools/list') return { jsonrpc: '2.0', id, result: { tools: [WEB_SEARCH_TOOL] } };
@@ -55,7 +59,10 @@ export function answerMcp(body: unknown, config: WebSearchConfig): Record<string
   if (params.name !== 'web_search' || typeof query !== 'string' || query.trim().length === 0) {
     return rpcError(id, -32602, 'Invalid params');
   }
-  if (config.error) return rpcError(id, config.error.code, config.error.message, config.error.data);
+  const { error } = config;
+  if (error && (error.accountId === undefined || error.accountId === accountId)) {
+    return rpcError(id, error.code, error.message, error.data);
+  }
   const results = (config.results ?? defaultResults(query)).map(describeResult);
   const text = JSON.stringify({ results, totalResults: results.length, query, error: null });
   return { jsonrpc: '2.0', id, result: { isError: false, content: [{ type: 'text', text }] } };
@@ -79,7 +86,7 @@ export function handleMcp(context: SimulatorContext, request: SimRequest): Handl
   }
   return {
     status: 200,
-    answer: { status: 200, body: answerMcp(parsed.value, context.webSearch) },
+    answer: { status: 200, body: answerMcp(parsed.value, context.webSearch, account.id) },
     accountId: account.id,
   };
 }

@@ -13,6 +13,6 @@ export interface WebSearchResult {
 export interface WebSearchConfig {
   /** Fixed results; default: three deterministic results derived from the query. */
   results?: WebSearchResult[];
-  /** Answer every call with this JSON-RPC error instead. */
-  error?: { code: number; message: string; data?: unknown };
+  /** Answer every call (only this account's, when `accountId` is set) with this JSON-RPC error instead. */
+  error?: { code: number; message: string; data?: unknown; accountId?: string };
 }

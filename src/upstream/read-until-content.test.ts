@@ -1,10 +1,10 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
 import { EventStreamError } from './event-stream/event-stream-error.js';
-import { encodeEventFrame } from './event-stream/event-stream-frame.js';
+import { encodeEventFrame, encodeExceptionFrame } from './event-stream/event-stream-frame.js';
 import type { KiroEvent } from './event-stream/kiro-event.js';
-import { answersRequest, readUntilContent } from './read-until-content.js';
-import { EmptyAnswerError } from './upstream-error.js';
+import { answersRequest, failureBeforeContent, readUntilContent } from './read-until-content.js';
+import { EmptyAnswerError, UpstreamStreamException } from './upstream-error.js';
 
 const text = (content: string) => encodeEventFrame('assistantResponseEvent', JSON.stringify({ content }));
 const metering = () => encodeEventFrame('meteringEvent', '{"unit":"credit","usage":0.01}');
@@ -54,5 +54,39 @@ describe('readUntilContent', () => {
       true,
     );
     expect(answersRequest({ type: 'contextUsage', percentage: 3 })).toBe(false);
+  });
+
+  it('a retryable exception before any content is thrown as its HTTP twin, and the connection released', async () => {
+    const throttle = encodeExceptionFrame(
+      'ThrottlingException',
+      JSON.stringify({ message: 'slow down', reason: 'DAILY_REQUEST_COUNT' }),
+    );
+    const upstream = response(metering(), throttle, text('late'));
+    const error = await readUntilContent(upstream).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(UpstreamStreamException);
+    expect(error).toMatchObject({
+      status: 429,
+      parsed: { exceptionType: 'ThrottlingException', reason: 'DAILY_REQUEST_COUNT' },
+    });
+    expect((error as Error).message).toBe(
+      'Kiro sent ThrottlingException (DAILY_REQUEST_COUNT) before any content: slow down',
+    );
+    expect(upstream.destroy).toHaveBeenCalled();
+  });
+
+  it('maps exception frames by name: throttling 429, unavailable 503, the rest 500; deterministic ones pass', () => {
+    const exception = (exceptionType: string, reason?: string) =>
+      failureBeforeContent({ type: 'exception', exceptionType, message: 'm', reason })?.status;
+    expect(exception('com.amazon.aws.codewhisperer#ThrottlingException')).toBe(429);
+    expect(exception('ServiceUnavailableException')).toBe(503);
+    expect(exception('InternalServerException')).toBe(500);
+    expect(exception('SomethingNew')).toBe(500);
+    expect(failureBeforeContent({ type: 'error', errorCode: 'InternalFailure', message: 'm' })?.status).toBe(
+      500,
+    );
+    expect(exception('ContentLengthExceededException')).toBeUndefined();
+    expect(exception('ThrottlingException', 'CONTENT_LENGTH_EXCEEDS_THRESHOLD')).toBeUndefined();
+    expect(exception('ValidationException')).toBeUndefined();
+    expect(failureBeforeContent({ type: 'text', content: 'x' })).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 import type { Logger } from '../shared/logger.js';
 import type { KiroStreamResponse } from './kiro-client.js';
-import { EmptyAnswerError } from './upstream-error.js';
+import { EmptyAnswerError, UpstreamStreamException } from './upstream-error.js';
 import type { KiroEvent } from './event-stream/kiro-event.js';
 import { KiroEventDecoder } from './event-stream/kiro-event-decoder.js';
 
@@ -30,6 +30,29 @@ export function answersRequest(event: KiroEvent): boolean {
   }
 }
 
+/** Failures that fail the same way on any account: the translator answers them as they are. */
+const DETERMINISTIC = new Set([
+  'ContentLengthExceededException',
+  'ValidationException',
+  'AccessDeniedException',
+  'ServiceQuotaExceededException',
+]);
+
+/**
+ * An exception or error frame that came before any content, as the HTTP failure of the same class
+ * (ThrottlingException as 429, the rest as 5xx) so the failover loop retries it; undefined for the
+ * deterministic ones (context overflow and the like), which the translator answers as they are.
+ */
+export function failureBeforeContent(event: KiroEvent): UpstreamStreamException | undefined {
+  if (event.type === 'error')
+    return new UpstreamStreamException(500, event.errorCode, event.message, undefined);
+  if (event.type !== 'exception') return undefined;
+  const name = event.exceptionType.slice(event.exceptionType.lastIndexOf('#') + 1);
+  if (DETERMINISTIC.has(name) || event.reason === 'CONTENT_LENGTH_EXCEEDS_THRESHOLD') return undefined;
+  const status = name === 'ThrottlingException' ? 429 : name === 'ServiceUnavailableException' ? 503 : 500;
+  return new UpstreamStreamException(status, name, event.message, event.reason);
+}
+
 async function* continueFrom(
   head: KiroEvent[],
   decoder: KiroEventDecoder,
@@ -54,7 +77,8 @@ async function* continueFrom(
 /**
  * Reads an accepted upstream body until the first answering event, holding back what came before
  * (metering, context usage), so an empty answer can still be retried before the client sees
- * anything. Throws EmptyAnswerError when the body ends first; stream errors pass through.
+ * anything. Throws EmptyAnswerError when the body ends first, UpstreamStreamException when a
+ * retryable exception frame comes first (throttling, internal error); stream errors pass through.
  */
 export async function readUntilContent(
   response: KiroStreamResponse,
@@ -72,7 +96,11 @@ export async function readUntilContent(
       }
       const events = decoder.push(next.value);
       head.push(...events);
-      if (events.some(answersRequest)) break;
+      const first = events.find(answersRequest);
+      if (first === undefined) continue;
+      const failure = failureBeforeContent(first);
+      if (failure) throw failure;
+      break;
     }
   } catch (error) {
     response.destroy();

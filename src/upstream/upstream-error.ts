@@ -105,3 +105,31 @@ export class EmptyAnswerError extends Error {
     this.name = 'EmptyAnswerError';
   }
 }
+
+/**
+ * Kiro accepted, then sent a retryable exception or error frame before any content: nothing reached
+ * the client, so it is classified as the HTTP failure of the same class (ThrottlingException as 429).
+ */
+export class UpstreamStreamException extends UpstreamHttpError {
+  constructor(status: number, exceptionType: string, message: string, reason: string | undefined) {
+    super(
+      'generateAssistantResponse',
+      status,
+      JSON.stringify({ __type: exceptionType, message, reason }),
+      undefined,
+    );
+    this.name = 'UpstreamStreamException';
+    this.message = `Kiro sent ${exceptionType}${reason ? ` (${reason})` : ''} before any content: ${message}`;
+  }
+}
+
+/**
+ * Kiro's MCP web search answered HTTP 200 but failed (a JSON-RPC error, `isError`, an unreadable
+ * body) and found nothing: a transient upstream failure, retried and failed over like a 5xx.
+ */
+export class McpToolError extends Error {
+  constructor(detail: string) {
+    super(`Kiro web search failed: ${detail}`);
+    this.name = 'McpToolError';
+  }
+}

@@ -2,7 +2,8 @@
 // generateAssistantResponse, and comes back as server_tool_use + web_search_tool_result + text.
 import type Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { blockTypes, collectSse, eventsOfType, messageDelta } from '../helpers/collect-sse.js';
+import { blockTypes, collectSse, eventsOfType, messageDelta, postJson } from '../helpers/collect-sse.js';
+import { recordBackoff, simId, startPriorityPool } from '../helpers/pool-harness.js';
 import type { Stack } from '../helpers/start-stack.js';
 import { startStack } from '../helpers/start-stack.js';
 import { chatRequests } from '../helpers/upstream-requests.js';
@@ -22,6 +23,7 @@ describe('hard case 3 (server tool): web search through Kiro MCP', () => {
   let stack: Stack;
   beforeAll(async () => {
     stack = await startStack();
+    recordBackoff(stack);
   });
   afterAll(() => stack.close());
 
@@ -87,13 +89,24 @@ describe('hard case 3 (server tool): web search through Kiro MCP', () => {
     expect(chatRequests(stack)).toHaveLength(0);
   });
 
-  it('an MCP error becomes a web_search_tool_result error, not a failed request', async () => {
+  it('an MCP error on the only account: retried, then 502 api_error, streamed and not; never end_turn', async () => {
     stack.sim.setWebSearch({ error: { code: -32000, message: 'search backend down' } });
     try {
-      const message = await stack.anthropic.messages.create(webSearch('broken search'));
-      const result = message.content.find((block) => block.type === 'web_search_tool_result');
-      expect(result).toMatchObject({ content: { type: 'web_search_tool_result_error' } });
-      expect(message.stop_reason).toBe('end_turn');
+      for (const stream of [false, true]) {
+        const before = stack.sim.stats.mcpCalls;
+        const response = await postJson(stack, { ...webSearch('broken search'), stream });
+        expect(response.status).toBe(502);
+        expect(response.body).toMatchObject({
+          type: 'error',
+          error: { type: 'api_error', message: expect.stringContaining('search backend down') as unknown },
+        });
+        expect(JSON.stringify(response.body)).not.toContain('end_turn');
+        // maxAttemptsPerAccount (3).
+        expect(stack.sim.stats.mcpCalls - before).toBe(3);
+      }
+      await expect(
+        stack.anthropic.messages.stream(webSearch('broken search via SDK')).finalMessage(),
+      ).rejects.toMatchObject({ status: 502 });
     } finally {
       stack.sim.setWebSearch({});
     }
@@ -113,5 +126,40 @@ describe('hard case 3 (server tool): web search through Kiro MCP', () => {
       text: expect.stringContaining('not server side'),
     });
     expect(chatRequests(stack)).toHaveLength(1);
+  });
+});
+
+describe('web search on two accounts', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startPriorityPool(2);
+  });
+  afterAll(() => stack.close());
+
+  const mcpCalls = (account: string) =>
+    stack.sim.stats.requests.filter(
+      (request) => request.path.endsWith('/mcp') && request.accountId === account,
+    ).length;
+
+  it('an MCP error on the first account: the second serves, streamed and not', async () => {
+    stack.sim.setWebSearch({ error: { code: -32000, message: 'search backend down', accountId: simId(1) } });
+    const message = await stack.anthropic.messages.create(webSearch('failover search'));
+    expect(message.content.map((block) => block.type)).toEqual([
+      'text',
+      'server_tool_use',
+      'web_search_tool_result',
+      'text',
+    ]);
+    expect(message.content.at(-1)).toMatchObject({
+      text: expect.stringContaining('Result 1 for failover search'),
+    });
+    expect(message.stop_reason).toBe('end_turn');
+
+    const raw = await collectSse(stack, { ...webSearch('failover stream') });
+    expect(raw.violations).toEqual([]);
+    expect(blockTypes(raw.events)).toEqual(['text', 'server_tool_use', 'web_search_tool_result', 'text']);
+    expect(JSON.stringify(raw.events)).not.toContain('failed');
+    expect(mcpCalls(simId(1))).toBe(2);
+    expect(mcpCalls(simId(2))).toBe(2);
   });
 });

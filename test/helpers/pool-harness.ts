@@ -2,7 +2,9 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import type { CredentialEntry } from '../../src/credentials/credential-entry.js';
 import type { AddAccountOptions } from '../../src/simulator/sim-account.js';
+import type { ConfigFile } from '../../src/config/config-schema.js';
 import type { Stack } from './start-stack.js';
+import { startStack } from './start-stack.js';
 import { parseSse } from './parse-sse.js';
 import type { SseMessage } from './parse-sse.js';
 
@@ -116,6 +118,17 @@ export function recordBackoff(stack: Stack): number[] {
     return Promise.resolve();
   };
   return delays;
+}
+
+/** `count` warmed-up social accounts in priority mode (the first serves while it can), backoff recorded. */
+export async function startPriorityPool(count: number, config: Partial<ConfigFile> = {}): Promise<Stack> {
+  const stack = await startStack({
+    accounts: socialAccounts(count),
+    config: { loadBalancingMode: 'priority', ...config },
+  });
+  recordBackoff(stack);
+  await warmUp(stack);
+  return stack;
 }
 
 /** Polls until `check` passes (background work such as a usage refresh or a file reload). */

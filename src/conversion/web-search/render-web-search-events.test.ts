@@ -15,7 +15,7 @@ const TOOL_USE_ID = 'srvtoolu_0123456789abcdef0123456789abcdef';
 function render(results: WebSearchResults, overrides: Partial<RenderWebSearchEventsInput> = {}) {
   return renderWebSearchEvents({
     query: 'rust async traits',
-    results,
+    results: results.results,
     model: 'claude-sonnet-4-5-20250929',
     messageId: 'msg_0123456789abcdef01234567',
     toolUseId: TOOL_USE_ID,
@@ -51,9 +51,9 @@ describe('renderWebSearchEvents', () => {
     expect(closed.map((type) => type.split(':')[1])).toEqual(['0', '1', '2', '3']);
   });
 
-  it('passes the gateway’s Anthropic event-grammar checker with results, none, or an error', () => {
+  it('passes the gateway’s Anthropic event-grammar checker with results or none', () => {
     const results = parseMcpWebSearchResponse(readFixture('mcp-response.json'));
-    for (const input of [results, { results: [] }, { results: [], error: 'MCP error -32000: down' }]) {
+    for (const input of [results, { results: [] }]) {
       expect(checkAnthropicEventGrammar(render(input))).toEqual([]);
     }
   });
@@ -91,21 +91,6 @@ describe('renderWebSearchEvents', () => {
     const result = events.find((event) => event.type === 'content_block_start' && event.index === 2);
     expect(result).toMatchObject({ content_block: { content: [] } });
     expect(summaryText(events)).toContain('No results found.');
-  });
-
-  it('renders a failed search as a web_search_tool_result_error and says so in the summary', () => {
-    const events = render({ results: [], error: 'MCP error -32000: Search service unavailable' });
-    const result = events.find((event) => event.type === 'content_block_start' && event.index === 2);
-    expect(result).toMatchObject({
-      content_block: {
-        type: 'web_search_tool_result',
-        tool_use_id: TOOL_USE_ID,
-        content: { type: 'web_search_tool_result_error', error_code: 'unavailable' },
-      },
-    });
-    expect(summaryText(events)).toContain(
-      'The web search failed: MCP error -32000: Search service unavailable',
-    );
   });
 
   it('reports one search request, end_turn, and real token counts with the Claude tokenizer', () => {

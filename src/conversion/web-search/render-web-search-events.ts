@@ -3,11 +3,12 @@ import type {
   WebSearchResult,
   WebSearchToolResultBlock,
 } from '../../protocols/anthropic/stream-events.js';
-import type { WebSearchResultItem, WebSearchResults } from './parse-mcp-web-search-response.js';
+import type { WebSearchResultItem } from './parse-mcp-web-search-response.js';
 
 export interface RenderWebSearchEventsInput {
   query: string;
-  results: WebSearchResults;
+  /** What a search that worked found (maybe nothing); a failed search is an error, never rendered. */
+  results: readonly WebSearchResultItem[];
   /** The model name the client asked for. */
   model: string;
   /** `msg_` + 24 hex. */
@@ -50,15 +51,8 @@ function truncate(text: string, length: number): string {
   return characters.length <= length ? text : `${characters.slice(0, length).join('')}...`;
 }
 
-function toResultBlock(results: WebSearchResults, toolUseId: string): WebSearchToolResultBlock {
-  if (results.results.length === 0 && results.error !== undefined) {
-    return {
-      type: 'web_search_tool_result',
-      tool_use_id: toolUseId,
-      content: { type: 'web_search_tool_result_error', error_code: 'unavailable' },
-    };
-  }
-  const content = results.results.map((item): WebSearchResult => ({
+function toResultBlock(results: readonly WebSearchResultItem[], toolUseId: string): WebSearchToolResultBlock {
+  const content = results.map((item): WebSearchResult => ({
     type: 'web_search_result',
     title: item.title,
     url: item.url,
@@ -76,14 +70,9 @@ function describeResult(item: WebSearchResultItem, index: number): string {
   return `${lines.join('\n')}\n`;
 }
 
-function summarize(query: string, results: WebSearchResults): string {
+function summarize(query: string, results: readonly WebSearchResultItem[]): string {
   const heading = `Here are the search results for "${query}":\n\n`;
-  const body =
-    results.results.length > 0
-      ? results.results.map(describeResult).join('\n')
-      : results.error !== undefined
-        ? `The web search failed: ${results.error}\n`
-        : 'No results found.\n';
+  const body = results.length > 0 ? results.map(describeResult).join('\n') : 'No results found.\n';
   return `${heading}${body}\nPlease note that these are web search results and may not be fully accurate or up-to-date.`;
 }
 
@@ -104,8 +93,7 @@ function textBlock(index: number, text: string, chunkLength: number): AnthropicS
 /**
  * The complete SSE event list answering a web search request (protocol §8.3): a text block
  * announcing the search, the server_tool_use block, the web_search_tool_result block (its
- * tool_use_id matching, as the official SDK types require; an error object when the search failed
- * with nothing found), a summary text in 100-character deltas, then message_delta with
+ * tool_use_id matching, as the official SDK types require), a summary text in 100-character deltas, then message_delta with
  * `server_tool_use.web_search_requests: 1` and `end_turn`. As on Anthropic, the results the model
  * would read count as input tokens: message_delta reports the estimate plus the results.
  */
@@ -114,7 +102,7 @@ export function renderWebSearchEvents(input: RenderWebSearchEventsInput): Anthro
   const announcement = `I'll search for "${query}".`;
   const summary = summarize(query, results);
   const toolInput = { query };
-  const resultTokens = results.results.reduce(
+  const resultTokens = results.reduce(
     (total, item) => total + countTokens(`${item.title}\n${item.url}\n${item.snippet ?? ''}`),
     0,
   );

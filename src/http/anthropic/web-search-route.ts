@@ -14,6 +14,7 @@ import type { GatewayServices } from './gateway-services.js';
 import type { AnthropicMessagesRequest } from '../../protocols/anthropic/messages-request.js';
 import { encodeSseEvent } from '../../protocols/anthropic/encode-sse-event.js';
 import { isGatewayError } from '../../shared/errors.js';
+import { McpToolError } from '../../upstream/upstream-error.js';
 import { sendJson } from '../anthropic-error-body.js';
 import type { RouteContext } from '../router.js';
 import { SseStream } from '../sse-stream.js';
@@ -52,6 +53,13 @@ async function renderCounted(services: GatewayServices, input: Omit<RenderInput,
   return renderWebSearchEvents({ ...input, countTokens: (text) => byText.get(text) ?? 0 });
 }
 
+/** The search's results; a search that failed and found nothing throws, so it is retried. */
+function searchResultsOf(body: unknown): WebSearchResults {
+  const results = parseMcpWebSearchResponse(body);
+  if (results.results.length === 0 && results.error !== undefined) throw new McpToolError(results.error);
+  return results;
+}
+
 /**
  * Claude Code's server-side WebSearch (a lone `web_search_*` tool) goes to Kiro's MCP endpoint,
  * not generateAssistantResponse (§8), and is rendered as Anthropic server-tool blocks.
@@ -88,10 +96,10 @@ export async function handleWebSearch(
     const dispatched = await executeWithFailover(
       services.dispatch,
       { model, sessionId: extractSessionId(request), signal: abort.signal },
-      (call) => services.client.callMcp(call, rpc),
+      async (call) => searchResultsOf(await services.client.callMcp(call, rpc)),
     );
     entry = dispatched.entry;
-    results = parseMcpWebSearchResponse(dispatched.result);
+    results = dispatched.result;
   } catch (error) {
     const status = abort.signal.aborted ? 499 : isGatewayError(error) ? error.status : 500;
     recordOutcome(services, { ...base, entry: undefined, status, firstByteAt: undefined, error });
@@ -99,7 +107,7 @@ export async function handleWebSearch(
   }
   const events = await renderCounted(services, {
     query,
-    results,
+    results: results.results,
     model: request.model,
     messageId: newMessageId(),
     toolUseId: `srvtoolu_${randomBytes(16).toString('hex')}`,
