@@ -26,7 +26,12 @@ export interface TokenRefresher {
   idc(spec: CredentialSpec, refreshToken: string): Promise<RefreshedTokens>;
 }
 
-export type TokenWriter = (spec: CredentialSpec, tokens: TokenState) => Promise<void>;
+/** `retired`: refresh tokens the account held before, so a hand-edited file entry is not overwritten. */
+export type TokenWriter = (
+  spec: CredentialSpec,
+  tokens: TokenState,
+  retired: readonly string[],
+) => Promise<void>;
 
 export interface AccessTokenProviderOptions {
   refresher: TokenRefresher;
@@ -157,7 +162,8 @@ export class AccessTokenProvider {
     );
     this.options.onChange?.(entry);
     try {
-      await this.options.writeTokens(spec, entry.tokens);
+      // The entry's spec now: a reload during the refresh may have moved the account to another id.
+      await this.options.writeTokens(entry.spec, entry.tokens, entry.retiredRefreshTokens);
     } catch (error) {
       // The new tokens still work in memory; losing a rotated IdC token on restart is what we warn about.
       logger.error(
