@@ -1,0 +1,62 @@
+// Issue 14 §1, "nothing is lost": a refresh in flight while the user replaces the refresh token of that entry
+// in credentials.json must not write the old account's rotated token over the user's new one. The
+// simulator holds the refresh answer, so the edit lands deterministically while the refresh runs.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Stack } from '../helpers/start-stack.js';
+import { startStack } from '../helpers/start-stack.js';
+import { createMemoryLogger } from '../helpers/memory-logger.js';
+import {
+  chatCounts,
+  editCredentials,
+  entry,
+  eventually,
+  postMessage,
+  readCredentialEntries,
+  simId,
+  socialAccounts,
+} from '../helpers/pool-harness.js';
+
+let stack: Stack | undefined;
+afterEach(async () => {
+  await stack?.close();
+  stack = undefined;
+});
+
+describe('a hand edit during a token refresh', () => {
+  it('keeps the user’s new refresh token; the new account serves the next request', async () => {
+    const logs = createMemoryLogger('info');
+    stack = await startStack({
+      viaRunGateway: true,
+      accounts: socialAccounts(1, { rotateSocialRefreshTokens: true }),
+      config: { logLevel: 'info' },
+      logger: logs.logger,
+    });
+    const running = stack;
+    const replacement = running.sim.addAccount({ id: simId(2), authMethod: 'social' });
+    const oldToken = running.accounts[0]?.refreshToken;
+
+    // The file holds no access token: the first request refreshes account 1, and the answer is held.
+    const hold = running.sim.holdRefresh(simId(1));
+    const first = postMessage(running, 'refreshes account 1');
+    await hold.arrived;
+    await editCredentials(running, (entries) =>
+      entries.map((item) => (item.id === 1 ? { ...item, refreshToken: replacement.refreshToken } : item)),
+    );
+    await eventually(() => expect(entry(running, 1).tokens.refreshToken).toBe(replacement.refreshToken));
+    hold.release();
+    // The write-back of the rotated token finishes before the request that waited for it is answered.
+    expect((await first).status).toBe(200);
+
+    const [stored] = await readCredentialEntries(running);
+    expect(stored?.refreshToken).toBe(replacement.refreshToken);
+    expect(stored?.refreshToken).not.toBe(oldToken);
+    expect(logs.records().map((record) => record.msg)).toContain(
+      'credential 1 now holds another refresh token (edited by hand): left as is; the refreshed tokens of the account it held before are dropped (that account is no longer in the file)',
+    );
+
+    running.sim.resetStats();
+    expect((await postMessage(running, 'served by the new account')).status).toBe(200);
+    expect(chatCounts(running)).toEqual({ [simId(2)]: 1 });
+    expect((await readCredentialEntries(running))[0]?.refreshToken).toBe(replacement.refreshToken);
+  });
+});
