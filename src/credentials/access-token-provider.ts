@@ -161,13 +161,21 @@ export class AccessTokenProvider {
       'access token refreshed',
     );
     this.options.onChange?.(entry);
+    await this.writeBack(entry);
+  }
+
+  /**
+   * Writes the entry's current tokens where it came from (also after a reload found a token it rotated away
+   * from: an older copy of the file saved over the write-back). Failures are logged, not thrown.
+   */
+  async writeBack(entry: CredentialEntry): Promise<void> {
     try {
       // The entry's spec now: a reload during the refresh may have moved the account to another id.
       await this.options.writeTokens(entry.spec, entry.tokens, entry.retiredRefreshTokens);
     } catch (error) {
       // The new tokens still work in memory; losing a rotated IdC token on restart is what we warn about.
-      logger.error(
-        { credential: describeCredential(spec), error: (error as Error).message },
+      this.options.logger.error(
+        { credential: describeCredential(entry.spec), error: (error as Error).message },
         'could not write refreshed tokens back; they will be lost on restart',
       );
     }

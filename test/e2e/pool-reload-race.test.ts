@@ -59,4 +59,34 @@ describe('a hand edit during a token refresh', () => {
     expect(chatCounts(running)).toEqual({ [simId(2)]: 1 });
     expect((await readCredentialEntries(running))[0]?.refreshToken).toBe(replacement.refreshToken);
   });
+
+  it('an editor saving a copy older than the write-back gets the current token written back, edit kept', async () => {
+    const logs = createMemoryLogger('info');
+    stack = await startStack({
+      viaRunGateway: true,
+      accounts: socialAccounts(1, { rotateSocialRefreshTokens: true }),
+      config: { logLevel: 'info' },
+      logger: logs.logger,
+    });
+    const running = stack;
+    const olderBuffer = await readCredentialEntries(running);
+    expect((await postMessage(running, 'refreshes and rotates')).status).toBe(200);
+    const current = entry(running, 1).tokens.refreshToken;
+    expect(current).not.toBe(olderBuffer[0]?.refreshToken);
+    expect((await readCredentialEntries(running))[0]?.refreshToken).toBe(current);
+
+    await editCredentials(running, () => olderBuffer.map((item) => ({ ...item, note: 'saved later' })));
+    await eventually(async () =>
+      expect((await readCredentialEntries(running))[0]).toMatchObject({
+        refreshToken: current,
+        note: 'saved later',
+      }),
+    );
+    expect(logs.records().map((record) => record.msg)).toContain(
+      'credential 1 holds a refresh token it was rotated away from (an older copy saved?); writing the current one back',
+    );
+    running.sim.resetStats();
+    expect((await postMessage(running, 'still account 1')).status).toBe(200);
+    expect(chatCounts(running)).toEqual({ [simId(1)]: 1 });
+  });
 });
