@@ -31,7 +31,9 @@ export class RefreshHolds {
     if (waiting === undefined || accountId === undefined) return;
     this.holds.delete(accountId);
     waiting.arrive();
-    const aborted = new Promise<void>((resolve) => shutdown.addEventListener('abort', () => resolve(), { once: true }));
+    const aborted = new Promise<void>((resolve) =>
+      shutdown.addEventListener('abort', () => resolve(), { once: true }),
+    );
     await Promise.race([waiting.released, aborted]);
   }
 }

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Stack } from '../helpers/start-stack.js';
 import { startStack } from '../helpers/start-stack.js';
 import { createMemoryLogger } from '../helpers/memory-logger.js';
+import type { MemoryLogger } from '../helpers/memory-logger.js';
 import {
   chatCounts,
   editCredentials,
@@ -22,16 +23,21 @@ afterEach(async () => {
   stack = undefined;
 });
 
-describe('a hand edit during a token refresh', () => {
+/** One social account whose refresh token rotates, listed in credentials.json without an access token. */
+async function startRotating(): Promise<{ running: Stack; logs: MemoryLogger }> {
+  const logs = createMemoryLogger('info');
+  stack = await startStack({
+    viaRunGateway: true,
+    accounts: socialAccounts(1, { rotateSocialRefreshTokens: true }),
+    config: { logLevel: 'info' },
+    logger: logs.logger,
+  });
+  return { running: stack, logs };
+}
+
+describe('hand edits racing the token write-back', () => {
   it('keeps the user’s new refresh token; the new account serves the next request', async () => {
-    const logs = createMemoryLogger('info');
-    stack = await startStack({
-      viaRunGateway: true,
-      accounts: socialAccounts(1, { rotateSocialRefreshTokens: true }),
-      config: { logLevel: 'info' },
-      logger: logs.logger,
-    });
-    const running = stack;
+    const { running, logs } = await startRotating();
     const replacement = running.sim.addAccount({ id: simId(2), authMethod: 'social' });
     const oldToken = running.accounts[0]?.refreshToken;
 
@@ -61,14 +67,7 @@ describe('a hand edit during a token refresh', () => {
   });
 
   it('an editor saving a copy older than the write-back gets the current token written back, edit kept', async () => {
-    const logs = createMemoryLogger('info');
-    stack = await startStack({
-      viaRunGateway: true,
-      accounts: socialAccounts(1, { rotateSocialRefreshTokens: true }),
-      config: { logLevel: 'info' },
-      logger: logs.logger,
-    });
-    const running = stack;
+    const { running, logs } = await startRotating();
     const olderBuffer = await readCredentialEntries(running);
     expect((await postMessage(running, 'refreshes and rotates')).status).toBe(200);
     const current = entry(running, 1).tokens.refreshToken;
