@@ -93,4 +93,21 @@ describe('credentials.json errors', () => {
       true,
     );
   });
+
+  it('entries holding one secret are said once: they are one account to Kiro and share one state', async () => {
+    await writeCredentials([
+      { id: 1, refreshToken: token('same') },
+      { id: 2, refreshToken: token('other') },
+      { id: 3, refreshToken: token('same') },
+      { id: 4, kiroApiKey: 'ksk_same' },
+      { id: 5, kiroApiKey: 'ksk_same' },
+    ]);
+    const { credentials, notices } = await load();
+    expect(credentials).toHaveLength(5);
+    expect(notices.filter((notice) => notice.includes('the same'))).toEqual([
+      'credentials.json: credentials 1 and 3 hold the same refresh token; only one account will work',
+      'credentials.json: credentials 4 and 5 hold the same API key; only one account will work',
+    ]);
+    expect(notices.join('\n')).not.toContain(token('same'));
+  });
 });

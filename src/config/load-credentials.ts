@@ -229,7 +229,24 @@ function processFile(
     return applyCredentialPatch(entry, patch);
   });
   if (changed) result.write = { shape: content.shape, entries };
+  result.notices.push(...sharedSecretNotices(result.drafts, label));
   return result;
+}
+
+/** Entries holding one secret are one account to Kiro (and share one state row): say so once per load. */
+function sharedSecretNotices(drafts: readonly FileDraft[], label: string): string[] {
+  const idsBySecret = new Map<string, number[]>();
+  for (const { draft } of drafts) {
+    const secret = draft.kiroApiKey === undefined ? draft.tokens.refreshToken : `key:${draft.kiroApiKey}`;
+    if (secret === undefined) continue;
+    idsBySecret.set(secret, [...(idsBySecret.get(secret) ?? []), draft.id]);
+  }
+  return [...idsBySecret].flatMap(([secret, ids]) => {
+    if (ids.length < 2) return [];
+    const names = `${ids.slice(0, -1).join(', ')} and ${ids.at(-1)}`;
+    const what = secret.startsWith('key:') ? 'API key' : 'refresh token';
+    return [`${label}: credentials ${names} hold the same ${what}; only one account will work`];
+  });
 }
 
 /**

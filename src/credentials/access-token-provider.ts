@@ -26,7 +26,12 @@ export interface TokenRefresher {
   idc(spec: CredentialSpec, refreshToken: string): Promise<RefreshedTokens>;
 }
 
-export type TokenWriter = (spec: CredentialSpec, tokens: TokenState) => Promise<void>;
+/** `retired`: refresh tokens the account held before, so a hand-edited file entry is not overwritten. */
+export type TokenWriter = (
+  spec: CredentialSpec,
+  tokens: TokenState,
+  retired: readonly string[],
+) => Promise<void>;
 
 export interface AccessTokenProviderOptions {
   refresher: TokenRefresher;
@@ -156,12 +161,21 @@ export class AccessTokenProvider {
       'access token refreshed',
     );
     this.options.onChange?.(entry);
+    await this.writeBack(entry);
+  }
+
+  /**
+   * Writes the entry's current tokens where it came from (also after a reload found a token it rotated away
+   * from: an older copy of the file saved over the write-back). Failures are logged, not thrown.
+   */
+  async writeBack(entry: CredentialEntry): Promise<void> {
     try {
-      await this.options.writeTokens(spec, entry.tokens);
+      // The entry's spec now: a reload during the refresh may have moved the account to another id.
+      await this.options.writeTokens(entry.spec, entry.tokens, entry.retiredRefreshTokens);
     } catch (error) {
       // The new tokens still work in memory; losing a rotated IdC token on restart is what we warn about.
-      logger.error(
-        { credential: describeCredential(spec), error: (error as Error).message },
+      this.options.logger.error(
+        { credential: describeCredential(entry.spec), error: (error as Error).message },
         'could not write refreshed tokens back; they will be lost on restart',
       );
     }

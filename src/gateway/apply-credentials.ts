@@ -1,6 +1,8 @@
 import type { LoadedCredential } from '../upstream/credential.js';
 import type { CredentialEntry } from '../credentials/credential-entry.js';
 import type { CredentialPool } from '../credentials/credential-pool.js';
+import type { AccessTokenProvider } from '../credentials/access-token-provider.js';
+import { describeCredential } from '../upstream/credential.js';
 import type { Logger } from '../shared/logger.js';
 import type { AccountStateStore } from '../storage/account-state-store.js';
 import { identitySecret } from '../storage/account-identities.js';
@@ -45,6 +47,29 @@ export function applyCredentials(
   pool.replaceAll(next);
   for (const entry of next) pool.changed(entry);
   return { added, removed: unclaimed.size, updated };
+}
+
+/**
+ * A file entry holding a refresh token its account rotated away from (an editor saved a copy older than
+ * the write-back; the old token no longer works): the current tokens are written back again.
+ */
+export async function rewriteRetiredTokens(
+  pool: CredentialPool,
+  tokens: AccessTokenProvider,
+  credentials: readonly LoadedCredential[],
+  logger: Logger,
+): Promise<void> {
+  for (const credential of credentials) {
+    const entry = pool.get(credential.spec.id);
+    const fileToken = credential.tokens.refreshToken;
+    if (credential.spec.origin.kind !== 'file' || !entry || fileToken === undefined) continue;
+    if (!entry.retiredRefreshTokens.includes(fileToken)) continue;
+    logger.info(
+      { credential: describeCredential(entry.spec) },
+      `credential ${entry.id} holds a refresh token it was rotated away from (an older copy saved?); writing the current one back`,
+    );
+    await tokens.writeBack(entry);
+  }
 }
 
 /** The running entry of this credential's account, preferring the one at the same slot. */

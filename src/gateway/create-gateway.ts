@@ -106,14 +106,14 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
   const stateStore = new AccountStateStore(db, () => clock.now());
   const requestLog = new RequestLogStore(db, config.requestLogSize);
   const fileWriter = createTokenWriter({ logger, ...(options.files ? { files: options.files } : {}) });
-  const writeTokens: TokenWriter = (spec, tokens) => {
+  const writeTokens: TokenWriter = (spec, tokens, retired) => {
     // Known before the file has it: a restart finding it there keeps the account's state.
     stateStore.rememberSecret(spec, tokens);
     if (spec.origin.kind === 'env') {
       stateStore.saveEnvTokens(spec.stateKey, tokens);
       return Promise.resolve();
     }
-    return fileWriter(spec, tokens);
+    return fileWriter(spec, tokens, retired);
   };
 
   const pool = new CredentialPool(
@@ -141,7 +141,7 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
     client,
     clock,
     logger,
-    writeTokens: (entry) => writeTokens(entry.spec, entry.tokens),
+    writeTokens: (entry) => writeTokens(entry.spec, entry.tokens, entry.retiredRefreshTokens),
   });
   const offeredModels = new OfferedModels({
     client,

@@ -3,7 +3,7 @@ import { loadConfig } from '../config/load-config.js';
 import { loadCredentials } from '../config/load-credentials.js';
 import type { Logger } from '../shared/logger.js';
 import { CredentialsFileRegistry } from '../storage/credentials-file.js';
-import { applyCredentials } from './apply-credentials.js';
+import { applyCredentials, rewriteRetiredTokens } from './apply-credentials.js';
 import type { Gateway } from './create-gateway.js';
 import { createGateway } from './create-gateway.js';
 import { watchFiles } from './watch-files.js';
@@ -111,6 +111,8 @@ export async function runGateway(options: RunGatewayOptions): Promise<RunningGat
                   logger,
                 );
                 logger.info(changes, 'credentials reloaded');
+                const { pool, tokens } = gateway.services;
+                await rewriteRetiredTokens(pool, tokens, next.credentials, logger);
               },
             },
           ],

@@ -21,14 +21,20 @@ const MALFORMED: AuthAnswer = {
   body: { error: 'invalid_request', error_description: 'Request body is not valid JSON' },
 };
 
-export function handleSocialRefresh(context: SimulatorContext, request: SimRequest): HandlerOutcome {
-  context.stats.counters.refreshCalls.social++;
-  const parsed = parseJson(request.body);
-  return outcomeOf(context, parsed.ok ? context.tokens.refreshSocial(parsed.value) : MALFORMED);
+/** The answer is computed (tokens rotated) first; a test's hold then delays only its delivery. */
+async function answerAfterHold(context: SimulatorContext, answer: AuthAnswer): Promise<HandlerOutcome> {
+  await context.refreshHolds.pass(answer.accountId, context.shutdown);
+  return outcomeOf(context, answer);
 }
 
-export function handleIdcRefresh(context: SimulatorContext, request: SimRequest): HandlerOutcome {
+export function handleSocialRefresh(context: SimulatorContext, request: SimRequest): Promise<HandlerOutcome> {
+  context.stats.counters.refreshCalls.social++;
+  const parsed = parseJson(request.body);
+  return answerAfterHold(context, parsed.ok ? context.tokens.refreshSocial(parsed.value) : MALFORMED);
+}
+
+export function handleIdcRefresh(context: SimulatorContext, request: SimRequest): Promise<HandlerOutcome> {
   context.stats.counters.refreshCalls.idc++;
   const parsed = parseJson(request.body);
-  return outcomeOf(context, parsed.ok ? context.tokens.refreshIdc(parsed.value) : MALFORMED);
+  return answerAfterHold(context, parsed.ok ? context.tokens.refreshIdc(parsed.value) : MALFORMED);
 }

@@ -148,6 +148,27 @@ describe('KiroSimulator tokens and account states', () => {
       const response = await postJson(simulator, '/refreshToken', { refreshToken: account.refreshToken });
       expect(await answer(response)).toEqual({ status: 503, json: { message: 'Service Unavailable' } });
     });
+
+    it('holds the next refresh answer (token already rotated) until released', async () => {
+      const account = simulator.addAccount({ authMethod: 'social', rotateSocialRefreshTokens: true });
+      const hold = simulator.holdRefresh(account.id);
+      let answered = false;
+      const pending = postJson(simulator, '/refreshToken', { refreshToken: account.refreshToken }).then(
+        async (response) => {
+          answered = true;
+          return (await response.json()) as { refreshToken: string };
+        },
+      );
+      await hold.arrived;
+      const rotated = simulator.account(account.id).refreshToken;
+      expect(rotated).not.toBe(account.refreshToken);
+      expect(answered).toBe(false);
+      hold.release();
+      expect((await pending).refreshToken).toBe(rotated);
+      // one refresh per hold: the next one is answered at once
+      const next = await postJson(simulator, '/refreshToken', { refreshToken: rotated });
+      expect(next.status).toBe(200);
+    });
   });
 
   describe('IdC refresh (rotation)', () => {

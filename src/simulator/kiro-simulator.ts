@@ -8,6 +8,8 @@ import type { Clock } from '../shared/clock.js';
 import type { SimulatorControl } from './control-routes.js';
 import type { WebSearchConfig } from './web-search-config.js';
 import { ModelCatalog } from './model-catalog.js';
+import type { RefreshHold } from './refresh-holds.js';
+import { RefreshHolds } from './refresh-holds.js';
 import type { AddAccountOptions, SimAccount, SimAccountPatch } from './sim-account.js';
 import type { QueuedScript, ScriptMatch, SimScript } from './script-types.js';
 import { ScriptQueue } from './script-queue.js';
@@ -61,6 +63,7 @@ export class KiroSimulator implements SimulatorControl {
       scripts: new ScriptQueue(),
       stats: new StatsRecorder(resolved.recordLimit),
       webSearch: options.webSearch ?? {},
+      refreshHolds: new RefreshHolds(),
       shutdown: shutdown.signal,
     };
     for (const account of options.accounts ?? []) context.tokens.add(account);
@@ -142,6 +145,12 @@ export class KiroSimulator implements SimulatorControl {
 
   setWebSearch(config: WebSearchConfig): void {
     this.context.webSearch = structuredClone(config);
+  }
+
+  /** Holds the answer to this account's next token refresh until `release()` (tests act meanwhile). */
+  holdRefresh(accountId: string): RefreshHold {
+    this.account(accountId);
+    return this.context.refreshHolds.hold(accountId);
   }
 
   /** Moves the simulator clock (token expiry, throttles, usage dates); returns the new now. */

@@ -5,6 +5,7 @@ import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { WebSearchConfig } from './web-search-config.js';
 import type { ModelCatalog } from './model-catalog.js';
+import type { RefreshHolds } from './refresh-holds.js';
 import type { ScriptQueue } from './script-queue.js';
 import type { SeededRandom } from './seeded-random.js';
 import type { StatsRecorder } from './sim-stats.js';
@@ -23,6 +24,8 @@ export interface SimulatorContext {
   scripts: ScriptQueue;
   stats: StatsRecorder;
   webSearch: WebSearchConfig;
+  /** Refresh answers a test holds back (in-process only). */
+  refreshHolds: RefreshHolds;
   /** Aborted on close(): ends every open stream, hanging ones included. */
   shutdown: AbortSignal;
 }

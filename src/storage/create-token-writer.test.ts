@@ -35,12 +35,16 @@ describe('createTokenWriter', () => {
     const write = createTokenWriter({ logger });
     const origin: CredentialOrigin = { kind: 'file', path: file };
     await Promise.all([
-      write(spec(1, origin), {
-        accessToken: 'a1',
-        refreshToken: 'r1-rotated',
-        expiresAt: Date.UTC(2026, 0, 1),
-      }),
-      write(spec(2, origin), { accessToken: 'a2', profileArn: 'arn:p' }),
+      write(
+        spec(1, origin),
+        {
+          accessToken: 'a1',
+          refreshToken: 'r1-rotated',
+          expiresAt: Date.UTC(2026, 0, 1),
+        },
+        ['r1'],
+      ),
+      write(spec(2, origin), { accessToken: 'a2', profileArn: 'arn:p' }, []),
     ]);
     expect(JSON.parse(await fs.readFile(file, 'utf8'))).toEqual([
       {
@@ -60,10 +64,11 @@ describe('createTokenWriter', () => {
       file,
       JSON.stringify({ accessToken: 'a', refreshToken: 'r', authMethod: 'IdC', clientIdHash: 'h' }),
     );
-    await createTokenWriter({ logger })(spec(1, { kind: 'ide-cache', path: file }), {
-      accessToken: 'a2',
-      refreshToken: 'r2',
-    });
+    await createTokenWriter({ logger })(
+      spec(1, { kind: 'ide-cache', path: file }),
+      { accessToken: 'a2', refreshToken: 'r2' },
+      ['r'],
+    );
     expect(JSON.parse(await fs.readFile(file, 'utf8'))).toEqual({
       accessToken: 'a2',
       refreshToken: 'r2',
@@ -74,9 +79,11 @@ describe('createTokenWriter', () => {
 
   it('does nothing for env credentials', async () => {
     await expect(
-      createTokenWriter({ logger })(spec(1, { kind: 'env', variable: 'REFRESH_TOKEN' }), {
-        accessToken: 'x',
-      }),
+      createTokenWriter({ logger })(
+        spec(1, { kind: 'env', variable: 'REFRESH_TOKEN' }),
+        { accessToken: 'x' },
+        [],
+      ),
     ).resolves.toBeUndefined();
     expect(await fs.readdir(dir)).toEqual([]);
   });

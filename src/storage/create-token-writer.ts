@@ -1,11 +1,19 @@
 import path from 'node:path';
 import type { CredentialSpec, TokenState } from '../upstream/credential.js';
 import type { Logger } from '../shared/logger.js';
+import type { AccountSecrets } from './credentials-file.js';
 import { CredentialsFileRegistry } from './credentials-file.js';
 import { IdeCacheFile } from './ide-cache-file.js';
 
-/** Persists refreshed tokens where the credential came from. */
-export type TokenWriter = (spec: CredentialSpec, tokens: TokenState) => Promise<void>;
+/**
+ * Persists refreshed tokens where the credential came from. `retired`: refresh tokens the account held
+ * before (the one a refresh started from, ones kirogate wrote), so a hand-edited entry is recognised.
+ */
+export type TokenWriter = (
+  spec: CredentialSpec,
+  tokens: TokenState,
+  retired: readonly string[],
+) => Promise<void>;
 
 export interface TokenWriterOptions {
   logger: Logger;
@@ -21,16 +29,20 @@ export function createTokenWriter(options: TokenWriterOptions): TokenWriter {
   const files = options.files ?? new CredentialsFileRegistry({ logger: options.logger });
   const ideFiles = new Map<string, IdeCacheFile>();
 
-  return async (spec, tokens) => {
+  return async (spec, tokens, retired) => {
     const origin = spec.origin;
     switch (origin.kind) {
       case 'file':
-        await files.get(origin.path).update(spec.id, {
-          accessToken: tokens.accessToken,
-          refreshToken: tokens.refreshToken,
-          expiresAt: tokens.expiresAt,
-          profileArn: tokens.profileArn,
-        });
+        await files.get(origin.path).update(
+          spec.id,
+          {
+            accessToken: tokens.accessToken,
+            refreshToken: tokens.refreshToken,
+            expiresAt: tokens.expiresAt,
+            profileArn: tokens.profileArn,
+          },
+          accountSecrets(spec, tokens, retired),
+        );
         return;
       case 'ide-cache': {
         const key = path.resolve(origin.path);
@@ -46,4 +58,16 @@ export function createTokenWriter(options: TokenWriterOptions): TokenWriter {
         return;
     }
   };
+}
+
+/** Undefined when the account has no known secret yet (then the entry is found by id alone). */
+function accountSecrets(
+  spec: CredentialSpec,
+  tokens: TokenState,
+  retired: readonly string[],
+): AccountSecrets | undefined {
+  const field = spec.authMethod === 'api_key' ? 'kiroApiKey' : 'refreshToken';
+  const secrets = field === 'kiroApiKey' ? [spec.kiroApiKey] : [...retired, tokens.refreshToken];
+  const values = secrets.filter((value): value is string => value !== undefined);
+  return values.length === 0 ? undefined : { field, values };
 }

@@ -33,6 +33,21 @@ export interface CredentialsFileOptions {
   logger: Logger;
 }
 
+/**
+ * The account a write-back belongs to: the secrets it has held (the one a refresh started from, the ones
+ * kirogate wrote). An entry holding none of them was edited by hand and is never overwritten.
+ */
+export interface AccountSecrets {
+  field: 'refreshToken' | 'kiroApiKey';
+  values: readonly string[];
+}
+
+interface PendingPatch {
+  id: number;
+  patch: CredentialPatch;
+  account: AccountSecrets | undefined;
+}
+
 /** Parses credentials.json text (BOM tolerant; blank = empty array). Throws ConfigError naming `label`. */
 export function parseCredentialsText(text: string, label: string): CredentialsFileContent {
   if (text.replace(/^\uFEFF/, '').trim() === '') return { shape: 'array', entries: [] };
@@ -85,7 +100,7 @@ export function applyCredentialPatch(entry: CredentialEntry, patch: CredentialPa
 export class CredentialsFile {
   readonly path: string;
   private queue: Promise<unknown> = Promise.resolve();
-  private pending = new Map<number, CredentialPatch>();
+  private pending: PendingPatch[] = [];
 
   constructor(
     filePath: string,
@@ -118,10 +133,21 @@ export class CredentialsFile {
     });
   }
 
-  /** Writes `patch` into the entry with this id; queued patches land in order. */
-  update(id: number, patch: CredentialPatch): Promise<void> {
-    const previous = this.pending.get(id);
-    this.pending.set(id, { ...previous, ...stripUndefined(patch) });
+  /**
+   * Writes `patch` into the entry with this id; queued patches land in order. With `account`, the entry is
+   * the one holding one of its secrets at write time: at this id, else wherever the account moved; if no
+   * entry holds it (the user replaced the token), nothing is written.
+   */
+  update(id: number, patch: CredentialPatch, account?: AccountSecrets): Promise<void> {
+    const index = this.pending.findIndex((item) => item.id === id && sameAccount(item.account, account));
+    const previous = this.pending[index];
+    const merged: PendingPatch = {
+      id,
+      patch: { ...previous?.patch, ...stripUndefined(patch) },
+      account: mergeAccounts(previous?.account, account),
+    };
+    if (previous) this.pending[index] = merged;
+    else this.pending.push(merged);
     return this.flush();
   }
 
@@ -131,34 +157,49 @@ export class CredentialsFile {
   }
 
   private async writePending(): Promise<void> {
-    if (this.pending.size === 0) return;
-    const snapshot = new Map(this.pending);
-    const applied = await this.transformUnqueued(snapshot);
-    for (const [id, patch] of snapshot) {
-      // a newer patch merged in while writing replaced the object: keep that one for the next write
-      if (this.pending.get(id) === patch) this.pending.delete(id);
-      if (!applied.has(id))
-        this.options.logger.warn(
-          { file: this.path, credentialId: id },
-          'credential not found in the file (removed by hand?); token update dropped',
-        );
+    if (this.pending.length === 0) return;
+    const snapshot = [...this.pending];
+    const outcomes = await this.transformUnqueued(snapshot);
+    // a newer patch merged in while writing replaced its object: keep that one for the next write
+    this.pending = this.pending.filter((item) => !snapshot.includes(item));
+    snapshot.forEach((item, index) => this.report(item, outcomes[index]));
+  }
+
+  private report(item: PendingPatch, target: number | 'replaced' | undefined): void {
+    const { logger } = this.options;
+    const context = { file: this.path, credentialId: item.id };
+    if (target === 'replaced') {
+      logger.warn(
+        context,
+        `credential ${item.id} now holds another ${secretName(item.account)} (edited by hand): left as is; the refreshed tokens of the account it held before are dropped (that account is no longer in the file)`,
+      );
+    } else if (target === undefined) {
+      logger.warn(context, 'credential not found in the file (removed by hand?); token update dropped');
+    } else if (target !== item.id) {
+      logger.info(
+        context,
+        `the account of credential ${item.id} is now credential ${target}; tokens written there`,
+      );
     }
   }
 
-  private async transformUnqueued(patches: Map<number, CredentialPatch>): Promise<Set<number>> {
+  /** Applies each patch to its entry; returns per patch the id written, 'replaced' or undefined (no entry). */
+  private async transformUnqueued(
+    patches: readonly PendingPatch[],
+  ): Promise<(number | 'replaced' | undefined)[]> {
     const before = await this.readText();
-    if (before === undefined) return new Set();
+    if (before === undefined) return patches.map(() => undefined);
     const content = parseCredentialsText(before, this.path);
-    const applied = new Set<number>();
-    const entries = content.entries.map((entry) => {
-      const id = entry.id;
-      const patch = typeof id === 'number' ? patches.get(id) : undefined;
-      if (patch === undefined || applied.has(id as number)) return entry;
-      applied.add(id as number);
-      return applyCredentialPatch(entry, patch);
+    const entries = [...content.entries];
+    const outcomes = patches.map((item) => {
+      const index = findTarget(entries, item);
+      const target = entries[index];
+      if (target === undefined) return entries.some((entry) => entry.id === item.id) ? 'replaced' : undefined;
+      entries[index] = applyCredentialPatch(target, item.patch);
+      return typeof target.id === 'number' ? target.id : item.id;
     });
     await this.writeIfChanged(content, { shape: content.shape, entries });
-    return applied;
+    return outcomes;
   }
 
   /** Compares normalised text, so an unchanged hand-formatted file keeps its formatting. */
@@ -202,6 +243,33 @@ export class CredentialsFileRegistry {
     }
     return file;
   }
+}
+
+/** The entry a pending patch goes to: its id while that holds the account, else the entry that does. */
+function findTarget(entries: readonly CredentialEntry[], item: PendingPatch): number {
+  const { account } = item;
+  const holds = (entry: CredentialEntry) =>
+    account === undefined || account.values.some((value) => value === entry[account.field]);
+  const atId = entries.findIndex((entry) => entry.id === item.id);
+  if (atId >= 0 && holds(entries[atId] as CredentialEntry)) return atId;
+  return account === undefined ? -1 : entries.findIndex(holds);
+}
+
+function sameAccount(a: AccountSecrets | undefined, b: AccountSecrets | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.field === b.field && a.values.some((value) => b.values.includes(value));
+}
+
+function mergeAccounts(
+  a: AccountSecrets | undefined,
+  b: AccountSecrets | undefined,
+): AccountSecrets | undefined {
+  if (a === undefined || b === undefined) return a ?? b;
+  return { field: b.field, values: [...new Set([...a.values, ...b.values])] };
+}
+
+function secretName(account: AccountSecrets | undefined): string {
+  return account?.field === 'kiroApiKey' ? 'API key' : 'refresh token';
 }
 
 function stripUndefined(patch: CredentialPatch): CredentialPatch {
