@@ -41,12 +41,12 @@ export class SseStream {
     return this.closed || this.response.destroyed;
   }
 
-  /** Writes text; resolves when the socket can take more (or at once if it already can). */
-  write(text: string): Promise<void> {
-    if (this.isClosed || text.length === 0) return Promise.resolve();
+  /** Writes text; undefined when the socket can take more, else a promise of when it can. */
+  write(text: string): Promise<void> | undefined {
+    if (this.isClosed || text.length === 0) return undefined;
     this.lastWriteAt = Date.now();
     this.wrote = true;
-    if (this.response.write(text)) return Promise.resolve();
+    if (this.response.write(text)) return undefined;
     return new Promise((resolve) => {
       const done = () => {
         this.response.off('drain', done);

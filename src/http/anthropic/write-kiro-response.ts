@@ -5,6 +5,7 @@ import { patchMessageStartInputTokens } from '../../conversion/kiro-to-anthropic
 import type { GatewayServices } from '../../gateway/gateway-services.js';
 import type { AnthropicStreamEvent } from '../../protocols/anthropic/stream-events.js';
 import { encodeSseEvent } from '../../protocols/anthropic/encode-sse-event.js';
+import { forEachChunk } from '../../shared/for-each-chunk.js';
 import { countTextTokens } from '../../tokens/claude-tokenizer.js';
 import { KiroEventDecoder } from '../../upstream/event-stream/kiro-event-decoder.js';
 import { EventStreamError } from '../../upstream/event-stream/event-stream-error.js';
@@ -60,18 +61,15 @@ async function pump(
   body: AsyncIterable<Uint8Array>,
   decoder: KiroEventDecoder,
   translator: KiroToAnthropicTranslator,
-  emit: (events: AnthropicStreamEvent[]) => Promise<void> | void,
+  emit: (events: AnthropicStreamEvent[]) => Promise<void> | undefined,
 ): Promise<void> {
-  for await (const chunk of body) {
+  await forEachChunk(body, (chunk) => {
     const events = decoder.push(chunk);
-    if (events.length === 1) {
-      await emit(translator.push(events[0]!));
-      continue;
-    }
+    if (events.length === 1) return emit(translator.push(events[0]!));
     const out: AnthropicStreamEvent[] = [];
     for (const event of events) for (const translated of translator.push(event)) out.push(translated);
-    await emit(out);
-  }
+    return emit(out);
+  });
   decoder.end();
 }
 
@@ -103,6 +101,7 @@ export async function writeKiroResponse(
     try {
       await pump(input.upstream.body, new KiroEventDecoder(context.logger), translator, (out) => {
         for (const event of out) events.push(event);
+        return undefined;
       });
       events.push(...translator.finish());
     } catch (error) {
@@ -119,10 +118,11 @@ export async function writeKiroResponse(
   });
   const firstByteAt = services.clock.now();
   const held: AnthropicStreamEvent[] = [];
-  const emit = async (events: AnthropicStreamEvent[]) => {
-    if (events.length === 0) return;
-    if (input.buffered) held.push(...events);
-    else await sse.write(encodeAll(events));
+  const emit = (events: AnthropicStreamEvent[]): Promise<void> | undefined => {
+    if (events.length === 0) return undefined;
+    if (!input.buffered) return sse.write(encodeAll(events));
+    held.push(...events);
+    return undefined;
   };
   let error: unknown;
   try {
