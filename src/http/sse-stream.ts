@@ -11,6 +11,11 @@ export class SseStream {
   private readonly timer: NodeJS.Timeout;
   private closed = false;
   private wrote = false;
+  private corked = false;
+  private readonly uncork = () => {
+    this.corked = false;
+    this.response.uncork();
+  };
 
   constructor(
     private readonly response: ServerResponse,
@@ -46,6 +51,12 @@ export class SseStream {
     if (this.isClosed || text.length === 0) return undefined;
     this.lastWriteAt = Date.now();
     this.wrote = true;
+    // Writes of one tick (the frames of one upstream read arrive as separate chunks) leave in one writev.
+    if (!this.corked) {
+      this.corked = true;
+      this.response.cork();
+      process.nextTick(this.uncork);
+    }
     if (this.response.write(text)) return undefined;
     return new Promise((resolve) => {
       const done = () => {
