@@ -370,7 +370,11 @@ async function main(): Promise<void> {
     children.push(floorProxy);
     for (const script of simulatorScripts(chunkDelayMs))
       await simJson(simulator.url, 'POST', '/scripts', script);
-    const account = (await simJson(simulator.url, 'POST', '/accounts', { authMethod: 'social' })) as {
+    // A quota no bench can use up: thousands of requests would exhaust a default account's credits.
+    const account = (await simJson(simulator.url, 'POST', '/accounts', {
+      authMethod: 'social',
+      usageLimit: 1e12,
+    })) as {
       id: string;
       refreshToken: string;
     };
@@ -388,15 +392,29 @@ async function main(): Promise<void> {
       `kirogate bench: ${REPLY_CHUNKS} text chunks every ${chunkDelayMs} ms per stream; ` +
         `${cpus().length} CPUs, Node ${process.version}; fresh gateway per level\n`,
     );
-    const results = await runLevels(bench, numbers(values.levels));
+    // A scenario that breaks is reported and skipped; the others' figures still print.
+    const errors: string[] = [];
+    const attempt = async <T>(name: string, run: () => Promise<T>, fallback: T): Promise<T> => {
+      try {
+        return await run();
+      } catch (error) {
+        errors.push(`${name}: ${(error as Error).message}`);
+        return fallback;
+      }
+    };
+    const results = await attempt('paced levels', () => runLevels(bench, numbers(values.levels)), []);
     const unpacedLevels = numbers(values['unpaced-levels']);
+    const unpacedSeconds = Number(values['unpaced-seconds']);
     const unpaced =
-      unpacedLevels.length > 0
-        ? await runUnpaced(bench, unpacedLevels, Number(values['unpaced-seconds']))
-        : [];
+      unpacedLevels.length === 0
+        ? []
+        : await attempt('unpaced', () => runUnpaced(bench, unpacedLevels, unpacedSeconds), []);
     const stallRounds = Number(values['stall-rounds']);
+    const stallMb = Number(values['stall-mb']);
     const stall =
-      stallRounds > 0 ? await runStall(bench, stallRounds, Number(values['stall-mb'])) : undefined;
+      stallRounds > 0
+        ? await attempt('stall', () => runStall(bench, stallRounds, stallMb), undefined)
+        : undefined;
 
     const checks = checkTargets(results, unpaced, stall);
     if (results.length > 0) console.log(`\n${formatTable(results)}`);
@@ -426,10 +444,9 @@ async function main(): Promise<void> {
       results.some((level) => level.direct.failed + level.gateway.failed + level.floor.failed > 0) ||
       unpaced.some((level) => level.direct.failed + level.gateway.failed + level.floor.failed > 0) ||
       (stall !== undefined && stall.direct.failed + stall.gateway.failed > 0);
-    if (failed) {
-      console.error('some requests failed: the figures are not valid');
-      process.exitCode = 1;
-    }
+    if (failed) console.error('some requests failed: the figures are not valid');
+    for (const error of errors) console.error(`scenario failed, ${error}`);
+    if (failed || errors.length > 0) process.exitCode = 1;
   } finally {
     await Promise.all(children.map((child) => child.stop()));
     await agent.close();
