@@ -11,11 +11,6 @@ export class SseStream {
   private readonly timer: NodeJS.Timeout;
   private closed = false;
   private wrote = false;
-  private corked = false;
-  private readonly uncork = () => {
-    this.corked = false;
-    this.response.uncork();
-  };
 
   constructor(
     private readonly response: ServerResponse,
@@ -46,18 +41,12 @@ export class SseStream {
     return this.closed || this.response.destroyed;
   }
 
-  /** Writes text; undefined when the socket can take more, else a promise of when it can. */
-  write(text: string): Promise<void> | undefined {
-    if (this.isClosed || text.length === 0) return undefined;
+  /** Writes text; resolves when the socket can take more (or at once if it already can). */
+  write(text: string): Promise<void> {
+    if (this.isClosed || text.length === 0) return Promise.resolve();
     this.lastWriteAt = Date.now();
     this.wrote = true;
-    // Writes of one tick (the frames of one upstream read arrive as separate chunks) leave in one writev.
-    if (!this.corked) {
-      this.corked = true;
-      this.response.cork();
-      process.nextTick(this.uncork);
-    }
-    if (this.response.write(text)) return undefined;
+    if (this.response.write(text)) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         this.response.off('drain', done);

@@ -5,7 +5,6 @@ import { patchMessageStartInputTokens } from '../../conversion/kiro-to-anthropic
 import type { GatewayServices } from '../../gateway/gateway-services.js';
 import type { AnthropicStreamEvent } from '../../protocols/anthropic/stream-events.js';
 import { encodeSseEvent } from '../../protocols/anthropic/encode-sse-event.js';
-import { forEachChunk } from '../../shared/for-each-chunk.js';
 import { countTextTokens } from '../../tokens/claude-tokenizer.js';
 import { KiroEventDecoder } from '../../upstream/event-stream/kiro-event-decoder.js';
 import { EventStreamError } from '../../upstream/event-stream/event-stream-error.js';
@@ -61,15 +60,18 @@ async function pump(
   body: AsyncIterable<Uint8Array>,
   decoder: KiroEventDecoder,
   translator: KiroToAnthropicTranslator,
-  emit: (events: AnthropicStreamEvent[]) => Promise<void> | undefined,
+  emit: (events: AnthropicStreamEvent[]) => Promise<void> | void,
 ): Promise<void> {
-  await forEachChunk(body, (chunk) => {
+  for await (const chunk of body) {
     const events = decoder.push(chunk);
-    if (events.length === 1) return emit(translator.push(events[0]!));
+    if (events.length === 1) {
+      await emit(translator.push(events[0]!));
+      continue;
+    }
     const out: AnthropicStreamEvent[] = [];
     for (const event of events) for (const translated of translator.push(event)) out.push(translated);
-    return emit(out);
-  });
+    await emit(out);
+  }
   decoder.end();
 }
 
@@ -101,7 +103,6 @@ export async function writeKiroResponse(
     try {
       await pump(input.upstream.body, new KiroEventDecoder(context.logger), translator, (out) => {
         for (const event of out) events.push(event);
-        return undefined;
       });
       events.push(...translator.finish());
     } catch (error) {
@@ -118,11 +119,10 @@ export async function writeKiroResponse(
   });
   const firstByteAt = services.clock.now();
   const held: AnthropicStreamEvent[] = [];
-  const emit = (events: AnthropicStreamEvent[]): Promise<void> | undefined => {
-    if (events.length === 0) return undefined;
-    if (!input.buffered) return sse.write(encodeAll(events));
-    held.push(...events);
-    return undefined;
+  const emit = async (events: AnthropicStreamEvent[]) => {
+    if (events.length === 0) return;
+    if (input.buffered) held.push(...events);
+    else await sse.write(encodeAll(events));
   };
   let error: unknown;
   try {
