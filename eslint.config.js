@@ -40,5 +40,5 @@ export default tseslint.config(
     files: ['bench/**', 'src/cli.ts'],
     rules: { 'no-console': 'off' },
   },
-  { files: ['*.js'], ...tseslint.configs.disableTypeChecked },
+  { files: ['*.js', 'bench/*.js'], ...tseslint.configs.disableTypeChecked },
 );

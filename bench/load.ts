@@ -12,6 +12,8 @@ export interface Sample {
   totalMs: number;
   /** Status 200 and a complete stream (message_stop / every Kiro event decoded). */
   ok: boolean;
+  /** Times between consecutive body chunks, ms (only from senders asked to record them). */
+  gapsMs?: number[];
 }
 
 export interface Batch {
@@ -41,20 +43,36 @@ export interface GatewayTarget {
 
 export type Send = (tag: string) => Promise<Sample>;
 
-/** Yields the body's chunks, calling `onFirst` when the first arrives. */
-async function* timed(body: AsyncIterable<Uint8Array>, onFirst: () => void): AsyncGenerator<Uint8Array> {
-  let first = true;
-  for await (const chunk of body) {
-    if (first) {
-      first = false;
-      onFirst();
+/** When the body's chunks arrived: the first (TTFB), and the gaps between them if asked. */
+class ChunkClock {
+  first = Number.NaN;
+  private last = Number.NaN;
+  readonly gaps: number[] | undefined;
+
+  constructor(recordGaps: boolean) {
+    this.gaps = recordGaps ? [] : undefined;
+  }
+
+  /** Yields the body's chunks, noting each arrival. */
+  async *timed(body: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+    for await (const chunk of body) {
+      const now = performance.now();
+      if (Number.isNaN(this.first)) this.first = now;
+      else this.gaps?.push(now - this.last);
+      this.last = now;
+      yield chunk;
     }
-    yield chunk;
+  }
+
+  sample(start: number, ok: boolean): Sample {
+    const sample: Sample = { ttfbMs: this.first - start, totalMs: performance.now() - start, ok };
+    if (this.gaps) sample.gapsMs = this.gaps;
+    return sample;
   }
 }
 
 /** POST /v1/messages; reads the SSE body to the end and checks it finished with message_stop. */
-export function gatewaySender(agent: Agent, target: GatewayTarget): Send {
+export function gatewaySender(agent: Agent, target: GatewayTarget, recordGaps = false): Send {
   const url = `${target.url}/v1/messages`;
   const headers = {
     'content-type': 'application/json',
@@ -64,24 +82,27 @@ export function gatewaySender(agent: Agent, target: GatewayTarget): Send {
   return async (tag) => {
     const body = target.bodyTemplate.replaceAll(TAG_PLACEHOLDER, tag);
     const start = performance.now();
-    let ttfb = Number.NaN;
+    const clock = new ChunkClock(recordGaps);
     const response = await request(url, { method: 'POST', headers, body, dispatcher: agent });
     let tail = '';
-    for await (const chunk of timed(response.body, () => (ttfb = performance.now()))) {
+    for await (const chunk of clock.timed(response.body)) {
       tail = (tail + Buffer.from(chunk).toString('latin1')).slice(-200);
     }
-    const end = performance.now();
-    const ok = response.statusCode === 200 && tail.includes('event: message_stop');
-    return { ttfbMs: ttfb - start, totalMs: end - start, ok };
+    return clock.sample(start, response.statusCode === 200 && tail.includes('event: message_stop'));
   };
 }
 
 /** The same Kiro request straight to the simulator, decoded with the gateway's own decoder. */
-export function directSender(agent: Agent, target: DirectTarget, expectedEvents: number): Send {
+export function directSender(
+  agent: Agent,
+  target: DirectTarget,
+  expectedEvents: number,
+  recordGaps = false,
+): Send {
   return async (tag) => {
     const body = target.bodyTemplate.replaceAll(TAG_PLACEHOLDER, tag);
     const start = performance.now();
-    let ttfb = Number.NaN;
+    const clock = new ChunkClock(recordGaps);
     const response = await request(target.url, {
       method: 'POST',
       headers: target.headers,
@@ -90,15 +111,47 @@ export function directSender(agent: Agent, target: DirectTarget, expectedEvents:
     });
     let events = 0;
     if (response.statusCode === 200) {
-      for await (const event of decodeKiroStream(timed(response.body, () => (ttfb = performance.now())))) {
+      for await (const event of decodeKiroStream(clock.timed(response.body))) {
         if (event.type !== 'unknown') events++;
       }
     } else {
       await response.body.text();
     }
-    const end = performance.now();
-    return { ttfbMs: ttfb - start, totalMs: end - start, ok: events === expectedEvents };
+    return clock.sample(start, events === expectedEvents);
   };
+}
+
+/** What a closed loop did. */
+export interface LoopResult {
+  completed: number;
+  failed: number;
+  wallMs: number;
+}
+
+/**
+ * A closed loop: `concurrency` workers each send the next request as soon as theirs ended, until
+ * `durationMs` passed or `maxRequests` were started; waits for the last ones to end.
+ */
+export async function runClosedLoop(
+  send: Send,
+  concurrency: number,
+  tagOf: () => string,
+  limits: { durationMs: number; maxRequests: number },
+): Promise<LoopResult> {
+  const start = performance.now();
+  let started = 0;
+  let completed = 0;
+  let failed = 0;
+  const worker = async () => {
+    while (performance.now() - start < limits.durationMs && started < limits.maxRequests) {
+      started++;
+      const sample = await send(tagOf()).catch(() => undefined);
+      if (sample?.ok) completed++;
+      else failed++;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return { completed, failed, wallMs: performance.now() - start };
 }
 
 /** Starts `concurrency` requests at once and waits for all of them. */

@@ -13,6 +13,8 @@ const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf
 export interface Child {
   pid: number;
   url: string;
+  /** Messages to and from the child, when it was started with an IPC channel. */
+  ipc: ChildProcess | undefined;
   /** SIGTERM, then waits for the exit. */
   stop(): Promise<void>;
 }
@@ -29,30 +31,37 @@ function startChild(
   announce: RegExp,
   nodeArgs: string[] = [],
   script = CLI,
+  ipc = false,
 ): Promise<Child> {
   const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
     cwd,
     env: cleanEnv(cwd),
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
   });
+  const [out, err] = [child.stdout!, child.stderr!];
   let stderr = '';
-  child.stderr.setEncoding('utf8');
+  err.setEncoding('utf8');
   // Keep draining (a full pipe would block the child); remember the tail for error messages.
-  child.stderr.on('data', (text: string) => (stderr = (stderr + text).slice(-4000)));
+  err.on('data', (text: string) => (stderr = (stderr + text).slice(-4000)));
   return new Promise((resolve, reject) => {
     let stdout = '';
     const onExit = (code: number | null) =>
       reject(new Error(`${args[0] ?? 'gateway'} exited (${code}) before listening:\n${stderr}`));
     child.once('exit', onExit);
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (text: string) => {
+    out.setEncoding('utf8');
+    out.on('data', (text: string) => {
       stdout += text;
       const match = announce.exec(stdout);
       if (!match?.[1]) return;
       child.off('exit', onExit);
-      child.stdout.removeAllListeners('data');
-      child.stdout.resume();
-      resolve({ pid: child.pid!, url: match[1], stop: () => stopChild(child) });
+      out.removeAllListeners('data');
+      out.resume();
+      resolve({
+        pid: child.pid!,
+        url: match[1],
+        ipc: ipc ? child : undefined,
+        stop: () => stopChild(child),
+      });
     });
   });
 }
@@ -61,6 +70,7 @@ function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     child.once('exit', () => resolve());
+    if (child.connected) child.disconnect();
     child.kill('SIGTERM');
   });
 }
@@ -97,6 +107,7 @@ export async function startGateway(
   apiKey: string,
   refreshToken: string,
   nodeArgs: string[] = [],
+  ipc = false,
 ): Promise<Child> {
   await mkdir(dir, { recursive: true });
   const config = {
@@ -116,6 +127,8 @@ export async function startGateway(
     dir,
     /kirogate listening on (http:\/\/\S+)/,
     nodeArgs,
+    CLI,
+    ipc,
   );
 }
 
@@ -127,8 +140,13 @@ export function cpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
 }
 
-/** Peak resident set size (VmHWM) in MB. */
-export function peakRssMb(pid: number): number {
-  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+function statusMb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
+  const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return match ? Number(match[1]) / 1024 : Number.NaN;
 }
+
+/** Peak resident set size (VmHWM) in MB. */
+export const peakRssMb = (pid: number): number => statusMb(pid, 'VmHWM');
+
+/** Resident set size now (VmRSS) in MB. */
+export const rssMb = (pid: number): number => statusMb(pid, 'VmRSS');

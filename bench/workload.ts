@@ -3,6 +3,8 @@
 
 /** Text chunks in every reply (plus the meteringEvent and contextUsageEvent the simulator appends). */
 export const REPLY_CHUNKS = 60;
+/** Text chunks in every reply of the unpaced workload, sent without pauses. */
+export const UNPACED_CHUNKS = 200;
 /**
  * Pause before every frame after the first. A chunk is 2–4 words (~4 tokens); the fastest Claude
  * model, Haiku 4.5, streams ~110 tokens/s (Sonnet 4.5 ~63, Opus ~45; Artificial Analysis), so 35 ms
@@ -16,6 +18,10 @@ export const TAG_PLACEHOLDER = '@@BENCH_TAG@@';
 /** Requests whose last message holds this get the paced reply; `FAST_TAG` (warm-up) gets it without pauses. */
 export const PACED_TAG = '[bench:paced]';
 export const FAST_TAG = '[bench:fast]';
+/** The unpaced workload: `UNPACED_CHUNKS` chunks, no pauses. */
+export const UNPACED_TAG = '[bench:unpaced]';
+export type ReplyKind = 'paced' | 'fast' | 'unpaced';
+const TAGS: Record<ReplyKind, string> = { paced: PACED_TAG, fast: FAST_TAG, unpaced: UNPACED_TAG };
 
 const WORDS = [
   'the',
@@ -40,11 +46,11 @@ const WORDS = [
   'writing',
 ];
 
-/** 60 chunks of 2–4 words, deterministic. */
-export function replyChunks(): string[] {
+/** `count` chunks of 2–4 words, deterministic. */
+export function replyChunks(count = REPLY_CHUNKS): string[] {
   const chunks: string[] = [];
   let word = 0;
-  for (let index = 0; index < REPLY_CHUNKS; index++) {
+  for (let index = 0; index < count; index++) {
     const count = 2 + (index % 3);
     const words: string[] = [];
     for (let n = 0; n < count; n++) words.push(WORDS[word++ % WORDS.length]!);
@@ -53,15 +59,20 @@ export function replyChunks(): string[] {
   return chunks;
 }
 
-/** The two simulator scripts (POST /__sim/scripts bodies), each answering forever. */
+/** The simulator scripts (POST /__sim/scripts bodies), each answering forever. */
 export function simulatorScripts(chunkDelayMs: number = CHUNK_DELAY_MS): unknown[] {
   const steps = [{ type: 'text', text: replyChunks() }];
+  const unpacedSteps = [{ type: 'text', text: replyChunks(UNPACED_CHUNKS) }];
   return [
     {
       script: { steps, chunkDelayMs },
       match: { messageIncludes: PACED_TAG, times: 'forever' },
     },
     { script: { steps, chunkDelayMs: 0 }, match: { messageIncludes: FAST_TAG, times: 'forever' } },
+    {
+      script: { steps: unpacedSteps, chunkDelayMs: 0 },
+      match: { messageIncludes: UNPACED_TAG, times: 'forever' },
+    },
   ];
 }
 
@@ -138,6 +149,53 @@ export function anthropicRequestTemplate(): string {
 }
 
 /** The tag of one request: which script answers, plus a number that keeps the message unique. */
-export function requestTag(paced: boolean, sequence: number): string {
-  return `${paced ? PACED_TAG : FAST_TAG} #${sequence}`;
+export function requestTag(kind: ReplyKind, sequence: number): string {
+  return `${TAGS[kind]} #${sequence}`;
+}
+
+/** Deterministic pseudo-random words (xorshift), so every seed gives text the tokenizer has not seen. */
+function randomWords(seed: number, bytes: number): string {
+  let state = (seed * 2654435761) >>> 0 || 1;
+  const next = () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 4294967296;
+  };
+  const parts: string[] = [];
+  let size = 0;
+  while (size < bytes) {
+    const word =
+      next() < 0.15 ? String(Math.floor(next() * 100_000)) : WORDS[Math.floor(next() * WORDS.length)]!;
+    parts.push(word);
+    size += word.length + 1;
+  }
+  return parts.join(' ');
+}
+
+/**
+ * `json` with every text of 1 000+ characters replaced by as much new text (seeded), so no token
+ * cache knows it; a text holding `TAG_PLACEHOLDER` keeps it in front.
+ */
+export function freshenLongTexts(json: string, seed: number): string {
+  let index = 0;
+  return JSON.stringify(JSON.parse(json), (_key, value: unknown) => {
+    if (typeof value !== 'string' || value.length < 1000) return value;
+    const text = randomWords(seed * 100_000 + index++, value.length);
+    return value.includes(TAG_PLACEHOLDER) ? `${TAG_PLACEHOLDER} ${text}` : text;
+  });
+}
+
+/**
+ * A streaming request carrying a `bytes`-sized conversation (turns of ~10 KB of text never sent
+ * before, different for every seed), ending in a user turn that holds `TAG_PLACEHOLDER`.
+ */
+export function largeConversationTemplate(seed: number, bytes: number): string {
+  const turnBytes = 10_000;
+  const turns = Math.max(1, Math.round(bytes / turnBytes)) | 1;
+  const messages = Array.from({ length: turns }, (_, index) => ({
+    role: index % 2 === 0 ? 'user' : 'assistant',
+    content: `${index === turns - 1 ? `${TAG_PLACEHOLDER} ` : ''}${randomWords(seed * 1000 + index, turnBytes)}`,
+  }));
+  return JSON.stringify({ model: 'claude-sonnet-4-5-20250929', max_tokens: 1024, stream: true, messages });
 }

@@ -20,6 +20,15 @@ const cases = readdirSync(fixturesDirectory, { withFileTypes: true })
   .map((entry) => entry.name)
   .sort();
 
+/** Conversion must not change its request: parseMessagesRequest may hand back the client's body itself. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
 function readJson(path: string): unknown {
   return JSON.parse(readFileSync(path, 'utf8'));
 }
@@ -52,7 +61,7 @@ describe('convertAnthropicRequestToKiro golden fixtures', () => {
     const errorPath = join(directory, 'expected.error.json');
     let outcome: { result: ReturnType<typeof convertAnthropicRequestToKiro> } | { error: unknown };
     try {
-      const request = parseMessagesRequest(readJson(join(directory, 'request.anthropic.json')));
+      const request = deepFreeze(parseMessagesRequest(readJson(join(directory, 'request.anthropic.json'))));
       outcome = { result: convertAnthropicRequestToKiro(request, context) };
     } catch (error) {
       outcome = { error };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { InvalidRequestError } from '../../shared/errors.js';
 import { MAX_JSON_DEPTH, findTooDeepPath } from '../../shared/json-depth.js';
 import { quoteInput } from '../../shared/quote-input.js';
+import { isPlainMessagesRequest } from './is-plain-messages-request.js';
 
 // The Anthropic Messages request as clients send it. Fields Anthropic accepts but Kiro cannot use
 // (temperature, metadata, container, context_management, …) are accepted: objects are loose.
@@ -216,9 +217,13 @@ export function assertJsonDepth(value: unknown, prefix: PropertyKey[] = []): voi
   );
 }
 
-/** Validates an untrusted body; throws InvalidRequestError naming the field. */
+/**
+ * Validates an untrusted body; throws InvalidRequestError naming the field. A common, valid body is
+ * checked by hand and returned as is (zod would copy every object of it); zod decides the rest.
+ */
 export function parseMessagesRequest(body: unknown): AnthropicMessagesRequest {
   assertJsonDepth(body);
+  if (isPlainMessagesRequest(body)) return body as AnthropicMessagesRequest;
   const result = messagesRequestSchema.safeParse(body);
   if (!result.success) throw new InvalidRequestError(describeZodError(result.error));
   return result.data;

@@ -1,6 +1,6 @@
 import { crc32 } from 'node:zlib';
 import { EventStreamError } from './event-stream-error.js';
-import type { EventStreamFrame } from './event-stream-frame.js';
+import type { EventStreamFrame, EventStreamHeaderValue } from './event-stream-frame.js';
 import {
   MAX_FRAME_LENGTH,
   MIN_FRAME_LENGTH,
@@ -10,8 +10,9 @@ import {
 
 /**
  * Incremental AWS event-stream framing (§4.2, §4.4). Bytes arrive in arbitrary chunks; whole
- * frames come out, decoded and CRC-checked by the official codec. The prelude CRC is checked here
- * first, so a corrupt length never makes us wait for megabytes that will not come.
+ * frames come out. Both CRCs are checked here (the prelude first, so a corrupt length never makes
+ * us wait for megabytes that will not come); frames with non-string headers go through the
+ * official codec.
  * Any corruption throws an EventStreamError; `end()` throws if a partial frame is left. Frames a
  * chunk completed before its corrupt one still come out: the error waits for the next call.
  */
@@ -110,11 +111,51 @@ export class FrameDecoder {
   }
 }
 
+/** Kiro only sends string headers (type 7); frames with any other type go through the AWS codec. */
+const STRING_HEADER_TYPE = 7;
+
+const badHeaders = (): EventStreamError =>
+  new EventStreamError('bad_header', 'upstream event stream frame has unparseable headers');
+
 /**
- * One whole frame whose prelude `readPrelude` already checked, decoded by the official AWS codec:
- * it verifies the message CRC and parses every header type of §4.2.
+ * One whole frame whose prelude CRC `readPrelude` already checked. The hot path checks the message
+ * CRC once and reads string headers and the payload straight from one Buffer view, without the
+ * per-header copies of the generic codec.
  */
 function decodeWholeFrame(bytes: Uint8Array): EventStreamFrame {
+  const total = bytes.byteLength;
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset, total);
+  if (crc32(bytes.subarray(0, total - 4)) !== view.readUInt32BE(total - 4)) {
+    throw new EventStreamError('message_crc', 'upstream event stream frame has a bad message CRC');
+  }
+  const headersEnd = PRELUDE_LENGTH + view.readUInt32BE(4);
+  const headers = readStringHeaders(view, headersEnd);
+  if (headers === undefined) return decodeWithCodec(bytes);
+  return { headers, payload: view.subarray(headersEnd, total - 4) };
+}
+
+/** The headers when all are strings; undefined as soon as another type appears. */
+function readStringHeaders(view: Buffer, end: number): Record<string, EventStreamHeaderValue> | undefined {
+  const headers: Record<string, EventStreamHeaderValue> = {};
+  let position = PRELUDE_LENGTH;
+  while (position < end) {
+    const nameEnd = position + 1 + view[position]!;
+    if (nameEnd >= end) throw badHeaders();
+    if (view[nameEnd] !== STRING_HEADER_TYPE) return undefined;
+    if (nameEnd + 3 > end) throw badHeaders();
+    const valueStart = nameEnd + 3;
+    const valueEnd = valueStart + view.readUInt16BE(nameEnd + 1);
+    if (valueEnd > end) throw badHeaders();
+    headers[view.toString('utf8', position + 1, nameEnd)] = {
+      type: 'string',
+      value: view.toString('utf8', valueStart, valueEnd),
+    };
+    position = valueEnd;
+  }
+  return headers;
+}
+
+function decodeWithCodec(bytes: Uint8Array): EventStreamFrame {
   try {
     const message = eventStreamCodec.decode(bytes);
     return { headers: message.headers, payload: message.body };
