@@ -211,7 +211,7 @@ export class KiroResponseWriter {
 
   private async emit(events: AnthropicStreamEvent[]): Promise<void> {
     if (events.length === 0) return;
-    await this.settle();
+    if (this.translatorValue?.awaitsOutputTokens) await this.settle();
     if (this.input.buffered) this.held.push(...events);
     else await this.sse?.write(encodeAll(events));
   }

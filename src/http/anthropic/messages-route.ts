@@ -62,7 +62,6 @@ export function messagesHandler(services: GatewayServices, variant: MessagesVari
 }
 
 /**
-/**
  * In its own scope, so the closure pins only the Kiro body (until dispatch), not the caller's
  * locals. The body names `modelId`; an attempt on an account that serves another model gets a
  * rewritten copy. Resolves at the first content: an empty answer throws, so the failover loop retries it.
@@ -87,6 +86,23 @@ function upstreamCall(
     await onAccepted(kiroModelId);
     return reading;
   };
+}
+
+/**
+ * The input-token estimate (started once) and what to do when Kiro accepts an attempt: open the stream
+ * for the model that attempt uses. In its own scope: closures made in dispatchAndRespond share one
+ * context with `onClose`, which lives as long as the stream, and must not pin the request.
+ */
+function whenAccepted(services: GatewayServices, conversion: ConversionResult, writer: KiroResponseWriter) {
+  const { request } = conversion;
+  const converted = conversion.model.kiroModelId;
+  let estimate: Promise<number> | undefined;
+  const inputTokens = () => (estimate ??= estimateInputTokens(services, request));
+  const onAccepted = async (kiroModel: string) => {
+    if (kiroModel !== converted) writer.useModel(kiroModel, describeKiroModel(kiroModel).contextWindow);
+    await writer.open(await inputTokens());
+  };
+  return { inputTokens, onAccepted };
 }
 
 async function dispatchAndRespond(
@@ -122,13 +138,7 @@ async function dispatchAndRespond(
     messageId: newMessageId(),
     signal: abort.signal,
   });
-  const onAccepted = async (kiroModel: string) => {
-    if (kiroModel !== conversion.model.kiroModelId)
-      writer.useModel(kiroModel, describeKiroModel(kiroModel).contextWindow);
-    await writer.open(await inputTokens());
-  };
-  let estimate: Promise<number> | undefined;
-  const inputTokens = () => (estimate ??= estimateInputTokens(services, conversion.request));
+  const { inputTokens, onAccepted } = whenAccepted(services, conversion, writer);
   // A stream opens when Kiro accepts, as before reading ahead for content: pings keep it alive.
   const chooseModel = offeredModelChooser(services, conversion.model);
   const dispatching = executeWithFailover(
